@@ -1,0 +1,1 @@
+"""The `exhubert` command line interface."""
