@@ -14,7 +14,6 @@ from .models.exhubert import (
     ExHubertPreTrainedModel,
 )
 
-
 __version__ = "0.1.0"
 
 AutoConfig.register(ExHubertConfig.model_type, ExHubertConfig, exist_ok=True)

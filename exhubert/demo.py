@@ -12,7 +12,6 @@ from .expansion import default_feature_extractor
 from .models.exhubert import ExHubertForSequenceClassification
 from .utils import atomic_directory, tiny_hubert_kwargs
 
-
 logger = logging.getLogger(__name__)
 
 SAMPLING_RATE = 16000
@@ -48,7 +47,9 @@ def run_demo(output_dir: str | os.PathLike, seed: int = 0, overwrite: bool = Tru
     torch.manual_seed(seed)
     source = HubertModel(HubertConfig(**tiny_hubert_kwargs(do_stable_layer_norm=True))).eval()
     model = ExHubertForSequenceClassification.from_hubert(source).eval()
-    logger.info("Expanded a %d-layer HuBERT into %d layers.", source.config.num_hidden_layers, model.config.num_total_layers)
+    logger.info(
+        "Expanded a %d-layer HuBERT into %d layers.", source.config.num_hidden_layers, model.config.num_total_layers
+    )
 
     clips = synthetic_clips(seed=seed)
     feature_extractor = default_feature_extractor(model.config)

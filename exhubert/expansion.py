@@ -10,7 +10,6 @@ from transformers import AutoFeatureExtractor, HubertConfig, HubertForSequenceCl
 from .models.exhubert import ExHubertConfig, ExHubertForSequenceClassification
 from .utils import atomic_directory
 
-
 HUBERT_LARGE_KWARGS = dict(
     hidden_size=1024,
     num_hidden_layers=24,
@@ -77,7 +76,11 @@ def parameter_table() -> list[dict]:
     variants = [
         ("HuBERT-Large (CNN frozen)", None, 311.49),
         ("ExHuBERT (originals + CNN frozen)", {}, 336.68),
-        ("ExHuBERT non-frozen (published layout, CNN frozen)", dict(original_layer_gates=True, freeze_original_layers=False), 664.18),
+        (
+            "ExHuBERT non-frozen (published layout, CNN frozen)",
+            dict(original_layer_gates=True, freeze_original_layers=False),
+            664.18,
+        ),
         ("ExHuBERT XLarge (factor 3, originals + CNN frozen)", dict(expansion_factor=3), 664.18),
     ]
     rows = []

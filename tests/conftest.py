@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -46,7 +45,7 @@ def tiny_hubert_classifier(request):
 
 @pytest.fixture(scope="session")
 def tiny_exhubert_dir(tmp_path_factory):
-    """A saved tiny ExHuBERT (stable layer norm, 6 classes) with remote code and feature extractor; treat as read-only."""
+    """A saved tiny ExHuBERT (stable layer norm, 6 classes, remote code, feature extractor); treat as read-only."""
     import torch
     from transformers import HubertConfig, HubertModel
 

@@ -8,7 +8,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "expand",
         help="expand a local or Hub HuBERT checkpoint into ExHuBERT",
-        description="Expand a HuBERT/Wav2Vec2 checkpoint (local directory or Hub id) and save it with its remote code.",
+        description="Expand a HuBERT/Wav2Vec2 checkpoint (local directory or Hub id); save it with its remote code.",
     )
     parser.add_argument("source", help="local directory or Hub id of the HuBERT checkpoint")
     parser.add_argument("output_dir", help="directory to write (must not exist or be empty, unless --overwrite)")

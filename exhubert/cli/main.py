@@ -3,8 +3,9 @@
 import argparse
 import sys
 
-from . import demo, expand, info
+from huggingface_hub.errors import StrictDataclassError
 
+from . import demo, expand, info
 
 COMMANDS = [expand, info, demo]
 """Sub-command modules; each defines `register(subparsers)` that adds its parser and sets `func(args) -> int`."""
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0
-    except (FileNotFoundError, ValueError, OSError) as error:
+    except (OSError, ValueError, StrictDataclassError) as error:
         print(f"exhubert {args.command}: error: {error}", file=sys.stderr)
         return 2
 

@@ -11,7 +11,6 @@ from .modeling_exhubert import (
     ExHubertPreTrainedModel,
 )
 
-
 __all__ = [
     "EXHUBERT_LABELS",
     "AttentiveStatisticsPooling",

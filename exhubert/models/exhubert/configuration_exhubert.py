@@ -4,8 +4,8 @@ This file is self-contained (it only imports `transformers`): `save_pretrained` 
 `AutoConfig.from_pretrained(dir, trust_remote_code=True)` works where the `exhubert` package is not installed.
 """
 
+from huggingface_hub.dataclasses import strict
 from transformers import HubertConfig
-
 
 EXHUBERT_LABELS = (
     "low_negative",
@@ -20,6 +20,7 @@ EXHUBERT_LABELS = (
 POOLING_MODES = ("mean", "attentive_statistics")
 
 
+@strict
 class ExHubertConfig(HubertConfig):
     r"""
     Configuration of an ExHuBERT model: a HuBERT whose encoder layers are each followed by trainable copies that end in
@@ -69,7 +70,7 @@ class ExHubertConfig(HubertConfig):
     model_type = "exhubert"
 
     expansion_factor: int = 2
-    expanded_layers: list[int] | None = None
+    expanded_layers: list[int] | tuple[int, ...] | None = None
     original_layer_gates: bool = False
     freeze_original_layers: bool = True
     freeze_feature_encoder: bool = True

@@ -14,6 +14,7 @@ import os
 import re
 
 import torch
+from huggingface_hub.errors import StrictDataclassError
 from torch import nn
 from transformers import AutoConfig, AutoModel, AutoModelForAudioClassification, PreTrainedModel
 from transformers import initialization as init
@@ -35,7 +36,6 @@ from transformers.utils.generic import can_return_tuple
 from transformers.utils.output_capturing import OutputRecorder
 
 from .configuration_exhubert import ExHubertConfig
-
 
 logger = logging.get_logger(__name__)
 
@@ -92,7 +92,9 @@ class ExHubertBlock(nn.Module):
         super().__init__()
         layer_class = HubertEncoderLayerStableLayerNorm if config.do_stable_layer_norm else HubertEncoderLayer
         self.original = layer_class(config)
-        self.original_gate = ExHubertGate(config.hidden_size, identity_init=True) if config.original_layer_gates else None
+        self.original_gate = (
+            ExHubertGate(config.hidden_size, identity_init=True) if config.original_layer_gates else None
+        )
         self.expansions = nn.ModuleList([ExHubertExpansion(config) for _ in range(num_copies)])
 
     def original_parameters(self):
@@ -156,10 +158,7 @@ class ExHubertPreTrainedModel(HubertPreTrainedModel):
             (init.eye_ if module.identity_init else init.zeros_)(module.weight)
             init.zeros_(module.bias)
         elif isinstance(module, AttentiveStatisticsPooling):
-            init.normal_(module.attention.weight, std=self.config.initializer_range)
-            init.zeros_(module.attention.bias)
-            init.zeros_(module.score.weight)
-            init.zeros_(module.score.bias)
+            init.zeros_(module.score)
         else:
             super()._init_weights(module)
 
@@ -219,7 +218,7 @@ class ExHubertPreTrainedModel(HubertPreTrainedModel):
         return loaded
 
     def save_pretrained(self, save_directory, *args, **kwargs):
-        """Saves like [`~transformers.PreTrainedModel.save_pretrained`], with an `auto_map` for the three Auto classes."""
+        """Saves like [`~transformers.PreTrainedModel.save_pretrained`], with an `auto_map` for the Auto classes."""
         module = self.__class__.__module__.rsplit(".", 1)[-1]
         config_module = self.config.__class__.__module__.rsplit(".", 1)[-1]
         self.config.auto_map = {
@@ -229,7 +228,9 @@ class ExHubertPreTrainedModel(HubertPreTrainedModel):
         }
         if self._auto_class is None:
             self.__class__.register_for_auto_class(
-                "AutoModelForAudioClassification" if "ForSequenceClassification" in type(self).__name__ else "AutoModel"
+                "AutoModelForAudioClassification"
+                if "ForSequenceClassification" in type(self).__name__
+                else "AutoModel"
             )
         if self.config._auto_class is None:
             self.config.__class__.register_for_auto_class()
@@ -274,7 +275,10 @@ class ExHubertPreTrainedModel(HubertPreTrainedModel):
         config_dict["source_model"] = getattr(source_config, "_name_or_path", None) or None
         config_dict.update(config_overrides)
         attn_implementation = config_dict.pop("attn_implementation", None)
-        config = ExHubertConfig(**config_dict)
+        try:
+            config = ExHubertConfig(**config_dict)
+        except StrictDataclassError as error:
+            raise ValueError(f"Cannot expand {_describe(source)}: {error}") from error
         config._attn_implementation = attn_implementation or source_config._attn_implementation
 
         model = cls(config)
@@ -362,8 +366,17 @@ def _expand_state_dict(source_model: PreTrainedModel, config: ExHubertConfig):
 
 
 def _compatible_head(model: nn.Module, head: dict) -> dict:
+    """The head weights of the source whose whole module (e.g. all of `classifier.*`) fits the new model."""
     own = model.state_dict()
-    return {key: value for key, value in head.items() if key in own and own[key].shape == value.shape}
+    modules = {key.split(".")[0] for key in head}
+    fitting = {
+        module
+        for module in modules
+        if all(
+            key in own and own[key].shape == value.shape for key, value in head.items() if key.split(".")[0] == module
+        )
+    }
+    return {key: value for key, value in head.items() if key.split(".")[0] in fitting}
 
 
 class ExHubertModel(ExHubertPreTrainedModel, HubertModel):
@@ -394,8 +407,9 @@ class ExHubertModel(ExHubertPreTrainedModel, HubertModel):
 
 class AttentiveStatisticsPooling(nn.Module):
     """
-    Attentive statistics pooling (Okabe et al., 2018): attention-weighted mean and standard deviation over the valid
-    frames, concatenated. The attention score starts at zero, so at initialisation the mean half equals mean pooling.
+    Attentive statistics pooling (Okabe et al., 2018): frame scores `v·tanh(W h_t + b)`, softmax over the valid
+    frames, and the attention-weighted mean and standard deviation, concatenated. `v` starts at zero, so at
+    initialisation the mean half equals mean pooling.
 
     Args:
         hidden_size (`int`): Size of the frame features.
@@ -405,10 +419,11 @@ class AttentiveStatisticsPooling(nn.Module):
     def __init__(self, hidden_size: int, attention_size: int = 128):
         super().__init__()
         self.attention = nn.Linear(hidden_size, attention_size)
-        self.score = nn.Linear(attention_size, 1)
+        self.score = nn.Parameter(torch.zeros(attention_size))
 
     def forward(self, hidden_states: torch.Tensor, padding_mask: torch.Tensor | None = None) -> torch.Tensor:
-        scores = self.score(torch.tanh(self.attention(hidden_states))).squeeze(-1)
+        """Pools `(batch, frames, hidden)` features over the frames where `padding_mask` is true."""
+        scores = torch.tanh(self.attention(hidden_states)) @ self.score
         if padding_mask is not None:
             scores = scores.masked_fill(~padding_mask, torch.finfo(scores.dtype).min)
         weights = torch.softmax(scores, dim=-1).unsqueeze(-1)
