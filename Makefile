@@ -17,7 +17,7 @@ install: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.txt -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.txt -e ".[dev,onnx]"
 	touch $(STAMP)
 
 demo: install

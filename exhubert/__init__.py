@@ -6,6 +6,8 @@ Importing the package registers the `exhubert` model type with `AutoConfig`, `Au
 
 from transformers import AutoConfig, AutoModel, AutoModelForAudioClassification
 
+from .hub.model_card import write_model_card_for_push
+from .inference import predict
 from .models.exhubert import (
     EXHUBERT_LABELS,
     ExHubertConfig,
@@ -22,6 +24,7 @@ AutoModelForAudioClassification.register(ExHubertConfig, ExHubertForSequenceClas
 ExHubertConfig.register_for_auto_class()
 ExHubertModel.register_for_auto_class("AutoModel")
 ExHubertForSequenceClassification.register_for_auto_class("AutoModelForAudioClassification")
+ExHubertPreTrainedModel.model_card_writer = staticmethod(write_model_card_for_push)
 
 __all__ = [
     "EXHUBERT_LABELS",
@@ -30,4 +33,5 @@ __all__ = [
     "ExHubertModel",
     "ExHubertPreTrainedModel",
     "__version__",
+    "predict",
 ]

@@ -1,5 +1,11 @@
-"""The demo behind `make demo` / `exhubert demo`: expand a tiny HuBERT, prove the identity, save, reload, classify."""
+"""
+The demo behind `make demo` / `exhubert demo`, offline on a CPU in a few minutes: expand a tiny HuBERT and prove the
+identity, generate synthetic multi-corpus emotional speech, build it into EmoSet++ with the builder, train round robin
+over the corpora, report per-corpus UAR against chance on held-out speakers, save, reload with
+`trust_remote_code=True` and predict.
+"""
 
+import copy
 import logging
 import os
 from pathlib import Path
@@ -10,15 +16,59 @@ from transformers import AutoModelForAudioClassification, HubertConfig, HubertMo
 
 from .expansion import default_feature_extractor
 from .models.exhubert import ExHubertForSequenceClassification
-from .utils import atomic_directory, tiny_hubert_kwargs
+from .utils import tiny_hubert_kwargs
 
 logger = logging.getLogger(__name__)
 
 SAMPLING_RATE = 16000
 
+DEMO_CONFIG = {
+    "seed": 0,
+    "model": {
+        "tiny_hubert": {"do_stable_layer_norm": True, "layerdrop": 0.0},
+        "config": {"expansion_factor": 2, "freeze_feature_encoder": False, "pooling_mode": "attentive_statistics"},
+    },
+    "data": {
+        "synthetic_corpora": {
+            "num_corpora": 3,
+            "speakers_per_corpus": 8,
+            "clips_per_speaker": 12,
+            "duration_range": [0.8, 1.2],
+        },
+        "build": {"ratios": [0.75, 0.0, 0.25]},
+        "eval_split": None,
+    },
+    "training": {
+        "loss": "cross_entropy",
+        "multi_dataset_batch_sampler": "round_robin",
+        "learning_rate": 5.0e-4,
+        "warmup_steps": 0.05,
+        "max_steps": 600,
+        "per_device_train_batch_size": 8,
+        "per_device_eval_batch_size": 16,
+        "eval_strategy": "no",
+        "save_strategy": "steps",
+        "save_steps": 300,
+        "save_total_limit": 1,
+        "logging_steps": 25,
+        "use_cpu": True,
+        "disable_tqdm": False,
+    },
+    "card": {
+        "model_description": (
+            "A tiny ExHuBERT trained by `exhubert demo` on synthetic voice-like signals; it demonstrates the pipeline "
+            "and is not an emotion recognition model."
+        ),
+        "license": "apache-2.0",
+    },
+}
+"""The demo's fine-tuning configuration (see `exhubert.training.pipeline`). At this tiny random size the CNN is trained
+too and the head uses attentive statistics pooling (mean and spread over frames); without them the model learns
+arousal only. No validation split: the held-out speakers are all in `test`."""
+
 
 def synthetic_clips(num_clips: int = 4, seconds: float = 1.0, seed: int = 0) -> list[np.ndarray]:
-    """Voice-like harmonic clips of rising pitch (float32, 16 kHz) for the demo."""
+    """Voice-like harmonic clips of rising pitch (float32, 16 kHz) for the identity check."""
     rng = np.random.default_rng(seed)
     t = np.arange(int(seconds * SAMPLING_RATE)) / SAMPLING_RATE
     clips = []
@@ -30,50 +80,122 @@ def synthetic_clips(num_clips: int = 4, seconds: float = 1.0, seed: int = 0) -> 
     return clips
 
 
-def run_demo(output_dir: str | os.PathLike, seed: int = 0, overwrite: bool = True) -> dict:
+def check_expansion_identity(seed: int = 0) -> tuple[float, int]:
     """
-    Builds a tiny random HuBERT, expands it, checks that the expanded model computes what the source computes, saves
-    it with its remote code, reloads it through `AutoModelForAudioClassification(..., trust_remote_code=True)` and
-    classifies generated clips.
+    Expands a tiny random HuBERT and measures how far the expanded encoder's output is from the source's.
 
     Args:
-        output_dir (`str` or `os.PathLike`): Where the model is saved (under `model/`).
-        seed (`int`, *optional*, defaults to 0): Random seed.
-        overwrite (`bool`, *optional*, defaults to `True`): Replace a previous demo output.
+        seed (`int`, *optional*, defaults to 0): Random seed of the tiny HuBERT and the clips.
 
     Returns:
-        `dict` with `max_abs_difference` (source vs expanded), `model_dir` and `predictions` (label per clip).
+        `(max_abs_difference, num_total_layers)`.
+
+    Raises:
+        RuntimeError: the expanded model differs from its source by more than 1e-5.
     """
     torch.manual_seed(seed)
     source = HubertModel(HubertConfig(**tiny_hubert_kwargs(do_stable_layer_norm=True))).eval()
     model = ExHubertForSequenceClassification.from_hubert(source).eval()
-    logger.info(
-        "Expanded a %d-layer HuBERT into %d layers.", source.config.num_hidden_layers, model.config.num_total_layers
-    )
-
-    clips = synthetic_clips(seed=seed)
     feature_extractor = default_feature_extractor(model.config)
-    inputs = feature_extractor(clips, sampling_rate=SAMPLING_RATE, return_tensors="pt", padding=True)
+    inputs = feature_extractor(
+        synthetic_clips(seed=seed), sampling_rate=SAMPLING_RATE, return_tensors="pt", padding=True
+    )
     with torch.no_grad():
         expected = source(**inputs).last_hidden_state
         actual = model.hubert(**inputs).last_hidden_state
     max_abs_difference = (expected - actual).abs().max().item()
     if max_abs_difference > 1e-5:
         raise RuntimeError(f"Expanded model differs from its source by {max_abs_difference:.3g} at initialisation.")
+    return max_abs_difference, model.config.num_total_layers
 
-    model_dir = Path(output_dir) / "model"
-    with atomic_directory(model_dir, overwrite=overwrite) as tmp:
-        model.save_pretrained(tmp)
-        feature_extractor.save_pretrained(tmp)
 
+def run_demo(
+    output_dir: str | os.PathLike,
+    seed: int = 0,
+    overwrite: bool = True,
+    max_steps: int | None = None,
+) -> dict:
+    """
+    Runs the whole story on an embedded default, offline:
+
+    1. expands a tiny random HuBERT and checks that it computes exactly what the source computes;
+    2. generates three synthetic corpora (WAV files + manifests, several speakers each, pitch/timbre/rate depending
+       on arousal and valence) and builds them into EmoSet++ with `exhubert.data.builder.build_emoset`
+       (speaker-independent splits);
+    3. expands a tiny HuBERT and trains it round robin over the corpora (`ExHubertTrainer`);
+    4. evaluates every corpus on its held-out test speakers (UAR, WAR, macro-F1 against chance);
+    5. saves the model with its remote code, card, `eval_results.json` and plots;
+    6. reloads it with `AutoModelForAudioClassification.from_pretrained(..., trust_remote_code=True)` and predicts
+       the test files.
+
+    Args:
+        output_dir (`str` or `os.PathLike`): Where everything is written: `model/` (with `README.md`),
+            `eval_results.json`, `plots/`, `checkpoints/`, `synthetic_corpora/`, `config.yaml`.
+        seed (`int`, *optional*, defaults to 0): Random seed of models, data and training.
+        overwrite (`bool`, *optional*, defaults to `True`): Replace a previous demo output.
+        max_steps (`int`, *optional*): Training steps (default: the 600 of `DEMO_CONFIG`).
+
+    Returns:
+        `dict` with `max_abs_difference`, `num_total_layers`, `model_dir`, `eval_results` (per corpus and mean),
+        `chance_uar`, `predictions` (test file -> label of the reloaded model), `reloaded_accuracy` and `plots`.
+
+    Raises:
+        FileExistsError: `output_dir` is not empty and `overwrite` is `False`.
+    """
+    from .data.audio import load_audio
+    from .training.pipeline import run_finetuning
+
+    output_dir = Path(output_dir)
+    if output_dir.exists() and any(output_dir.iterdir()) and not overwrite:
+        raise FileExistsError(f"{output_dir} already exists and is not empty; choose another path or pass overwrite.")
+
+    max_abs_difference, num_total_layers = check_expansion_identity(seed)
+    logger.info("Expansion identity: max |source - expanded| = %.2e", max_abs_difference)
+
+    config = copy.deepcopy(DEMO_CONFIG)
+    config["seed"] = seed
+    if max_steps is not None:
+        config["training"]["max_steps"] = max_steps
+        config["training"]["save_steps"] = max(1, max_steps // 2)
+    result = run_finetuning(config, output_dir=output_dir)
+
+    model_dir = Path(result["model_dir"])
     reloaded = AutoModelForAudioClassification.from_pretrained(model_dir, trust_remote_code=True).eval()
+    feature_extractor = default_feature_extractor(reloaded.config)
+    test_files = _test_files(output_dir, result)
+    predictions, correct = {}, 0
     with torch.no_grad():
-        probabilities = reloaded(**inputs).logits.softmax(-1)
-    predictions = [reloaded.config.id2label[int(i)] for i in probabilities.argmax(-1)]
+        for path, label in test_files:
+            waveform = load_audio(path)
+            inputs = feature_extractor(waveform, sampling_rate=SAMPLING_RATE, return_tensors="pt")
+            predicted = reloaded.config.id2label[int(reloaded(**inputs).logits.argmax(-1))]
+            predictions[str(path)] = predicted
+            correct += predicted == label
+    eval_results = result["eval_results"]
     return {
         "max_abs_difference": max_abs_difference,
+        "num_total_layers": num_total_layers,
         "model_dir": str(model_dir),
-        "num_total_layers": model.config.num_total_layers,
+        "eval_results": eval_results,
+        "chance_uar": float(np.mean([c["chance_uar"] for c in eval_results["corpora"].values()])),
         "predictions": predictions,
-        "probabilities": probabilities.tolist(),
+        "reloaded_accuracy": correct / max(1, len(test_files)),
+        "plots": result["plots"],
     }
+
+
+def _test_files(output_dir: Path, result: dict) -> list[tuple[Path, str]]:
+    """The synthetic test-split files with their class names, read back from the built dataset's manifests."""
+    import csv
+
+    from .data.synthetic import SYNTHETIC_LABELS
+
+    raw_to_class = {raw: name for name, (raw, _) in SYNTHETIC_LABELS.items()}
+    test_speakers = set(result.get("test_speakers") or ())
+    files = []
+    for manifest in sorted((output_dir / "synthetic_corpora").glob("*/manifest.csv")):
+        with manifest.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if not test_speakers or row["speaker"] in test_speakers:
+                    files.append((manifest.parent / row["file"], raw_to_class[row["label"]]))
+    return files

@@ -5,9 +5,9 @@ import sys
 
 from huggingface_hub.errors import StrictDataclassError
 
-from . import demo, expand, info
+from . import convert_original, demo, emoset, expand, export_onnx, info, predict, push, train
 
-COMMANDS = [expand, info, demo]
+COMMANDS = [expand, info, demo, predict, convert_original, push, export_onnx, emoset, train]
 """Sub-command modules; each defines `register(subparsers)` that adds its parser and sets `func(args) -> int`."""
 
 

@@ -1,4 +1,4 @@
-"""Rendering of the Jinja card templates kept in the repository's `model_cards/` folder."""
+"""Rendering of the Jinja card templates of the `model_cards` package (the repository's `model_cards/` folder)."""
 
 from pathlib import Path
 

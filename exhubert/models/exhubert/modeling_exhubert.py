@@ -211,11 +211,73 @@ class ExHubertPreTrainedModel(HubertPreTrainedModel):
 
     @classmethod
     def from_pretrained(cls, *args, **kwargs):
-        """Loads the model like [`~transformers.PreTrainedModel.from_pretrained`], then re-applies the freezing."""
+        """
+        Loads the model like [`~transformers.PreTrainedModel.from_pretrained`], then re-applies the freezing.
+
+        Raises:
+            ValueError: the checkpoint is the published `amiriparian/ExHuBERT` layout (a plain `HubertConfig` with 48
+                flat layers, each with a `gate_bb_linear`), which must be converted first with
+                `exhubert convert-original SRC OUT`.
+        """
+        import json
+
+        from transformers.utils import cached_file
+
+        source = args[0] if args else kwargs.get("pretrained_model_name_or_path")
+        config_file = None
+        if isinstance(source, (str, os.PathLike)):
+            try:
+                config_file = cached_file(
+                    source,
+                    "config.json",
+                    subfolder=kwargs.get("subfolder") or "",
+                    revision=kwargs.get("revision"),
+                    cache_dir=kwargs.get("cache_dir"),
+                    token=kwargs.get("token"),
+                    local_files_only=kwargs.get("local_files_only", False),
+                    _raise_exceptions_for_missing_entries=False,
+                    _raise_exceptions_for_connection_errors=False,
+                )
+            except (OSError, ValueError):
+                config_file = None
+        if config_file is not None:
+            try:
+                with open(config_file, encoding="utf-8") as handle:
+                    source_config = json.load(handle)
+            except (OSError, ValueError):
+                source_config = {}
+            auto_map = source_config.get("auto_map") or {}
+            if source_config.get("model_type") == "hubert" and (
+                "ExHuBERT" in (source_config.get("architectures") or [])
+                or any("ExHuBERT_model" in str(target) for target in auto_map.values())
+            ):
+                raise ValueError(
+                    f"{source} is the published ExHuBERT checkpoint layout ({source_config.get('num_hidden_layers')} "
+                    "flat layers with `gate_bb_linear`, generic LABEL_n class names), not an `exhubert` model. "
+                    f"Convert it first with `exhubert convert-original {source} OUTPUT_DIR` (identical logits, named "
+                    "classes), then load OUTPUT_DIR."
+                )
         loaded = super().from_pretrained(*args, **kwargs)
         model = loaded[0] if isinstance(loaded, tuple) else loaded
         model.apply_freezing()
         return loaded
+
+    model_card_writer = None
+    """
+    Optional `callable(directory, model, repo_id)` that writes the model card into a directory about to be pushed.
+    `import exhubert` sets it to the package's card generator; remote-code loads keep transformers' generic card.
+    """
+
+    def _upload_modified_files(self, working_dir, repo_id, *args, **kwargs):
+        """Replaces the generic card of a first `push_to_hub` with the ExHuBERT card before uploading."""
+        readme = os.path.join(working_dir, "README.md")
+        generic = True
+        if os.path.isfile(readme):
+            with open(readme, encoding="utf-8") as handle:
+                generic = "automatically generated" in handle.read()
+        if self.model_card_writer is not None and generic:
+            self.model_card_writer(working_dir, self, repo_id)
+        return super()._upload_modified_files(working_dir, repo_id, *args, **kwargs)
 
     def save_pretrained(self, save_directory, *args, **kwargs):
         """Saves like [`~transformers.PreTrainedModel.save_pretrained`], with an `auto_map` for the Auto classes."""

@@ -1,0 +1,69 @@
+"""Helpers shared by the benchmark scripts: timing, peak memory, result files and the markdown summary."""
+
+import json
+import platform
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import torch
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def machine_description(device: str) -> str:
+    """One line describing where a benchmark ran."""
+    if device.startswith("cuda"):
+        return f"{torch.cuda.get_device_name(0)}, torch {torch.__version__}"
+    return f"{platform.machine()} CPU, {torch.get_num_threads()} threads, torch {torch.__version__}"
+
+
+def synchronize(device: str) -> None:
+    """Waits for queued device work so that wall-clock timings are honest."""
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def median_seconds(function, repeats: int, device: str) -> float:
+    """Median wall time of `function()` over `repeats` calls (after the caller's warm-up)."""
+    times = []
+    for _ in range(repeats):
+        synchronize(device)
+        start = time.perf_counter()
+        function()
+        synchronize(device)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_rss_mb() -> float:
+    """
+    Peak resident set size of this process in MiB: `VmHWM` from `/proc/self/status` (reset by `exec`, unlike
+    `getrusage`'s `ru_maxrss`, which a subprocess inherits from its parent), else `ru_maxrss`.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak_rss() -> None:
+    """Resets this process' `VmHWM` to its current RSS (Linux `clear_refs` 5), so the next peak excludes set-up."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def write_result(name: str, result: dict) -> Path:
+    """Writes `benchmarks/results/<name>.json` atomically and returns its path."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,1 @@
+"""EmoSet++ data: corpus script interface, label mapping, splits and the dataset builder."""

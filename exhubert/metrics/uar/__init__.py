@@ -1,0 +1,1 @@
+"""The `uar` evaluate module: `evaluate.load(<this folder>)` or `exhubert.metrics.load_metric("uar")`."""

@@ -1,0 +1,1 @@
+"""Tests of exhubert.data (a package, so that its conftest does not shadow the top-level `conftest` module)."""
