@@ -2,62 +2,13 @@
 
 import csv
 import io
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
-from exhubert.data.corpus import CorpusScan, CorpusScript, Example, UnparseableName
+from exhubert.data.corpus import CorpusScan, CorpusScript
 
 GENDER_CODES = {"f": "female", "m": "male", "c": "child"}
 """One-letter gender/voice-type codes used by several corpora (case-insensitive)."""
-
-
-def match_name(script: CorpusScript, path: Path) -> re.Match:
-    """
-    Matches a file name against the script's `file_pattern`.
-
-    Args:
-        script ([`~exhubert.data.corpus.CorpusScript`]): The script whose `file_pattern` applies.
-        path (`Path`): The file.
-
-    Returns:
-        `re.Match`: the full match of the file name.
-
-    Raises:
-        UnparseableName: the name does not follow the corpus' naming.
-    """
-    match = re.fullmatch(script.file_pattern, path.name)
-    if match is None:
-        raise UnparseableName(f"name does not match the {script.name} pattern {script.file_pattern}")
-    return match
-
-
-def iter_parsed(
-    script: CorpusScript,
-    paths: Iterable[Path],
-    scan: CorpusScan,
-    parse: Callable[[Path], Example | None],
-) -> Iterator[Example]:
-    """
-    Parses candidate files one by one, recording every [`UnparseableName`] in `scan.skipped` with its reason.
-
-    Args:
-        script ([`~exhubert.data.corpus.CorpusScript`]): The calling script (names the corpus in messages).
-        paths (`Iterable[Path]`): Candidate files.
-        scan ([`~exhubert.data.corpus.CorpusScan`]): Receives the skips.
-        parse (`Callable`): Turns one path into an [`Example`]; may raise [`UnparseableName`].
-
-    Yields:
-        [`Example`]: the parsed utterances.
-    """
-    for path in paths:
-        try:
-            example = parse(path)
-        except UnparseableName as error:
-            scan.skipped.append((str(path), f"{script.corpus_id}: {error}"))
-            continue
-        if example is not None:
-            yield example
 
 
 def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig", "cp1252")) -> str:
@@ -99,10 +50,37 @@ def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8-sig", "cp1252")) -
         `list[dict[str, str]]`: one dict per data row, values stripped of surrounding whitespace.
     """
     reader = csv.DictReader(io.StringIO(read_text(path, encodings), newline=""))
-    rows = []
-    for row in reader:
-        rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items()})
-    return rows
+    return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+def read_metadata(
+    script: CorpusScript, root: Path, name: str, columns: Iterable[str], scan: CorpusScan, consequence: str
+) -> tuple[Path, list[dict[str, str]]] | None:
+    """
+    Finds the metadata CSV `name` anywhere under `root` and reads it.
+
+    Args:
+        script ([`~exhubert.data.corpus.CorpusScript`]): The calling script (names the corpus in warnings).
+        root (`Path`): The corpus root.
+        name (`str`): File name of the metadata CSV.
+        columns (`Iterable[str]`): Columns the file must have.
+        scan ([`~exhubert.data.corpus.CorpusScan`]): Receives the warning when the file is unusable.
+        consequence (`str`): What a missing file means for the build, for the warning (e.g. "gender is unknown").
+
+    Returns:
+        `(path, rows)` of the first file found, or `None` (with a warning in `scan`) when there is none or it lacks
+        one of `columns`.
+    """
+    files = find_files(root, name)
+    if not files:
+        scan.warnings.append(f"{script.corpus_id}: {name} not found under {root}; {consequence}.")
+        return None
+    rows = read_csv(files[0])
+    missing = sorted(set(columns) - set(rows[0] if rows else ()))
+    if missing:
+        scan.warnings.append(f"{script.corpus_id}: {files[0]} lacks the columns {', '.join(missing)}; {consequence}.")
+        return None
+    return files[0], rows
 
 
 def find_files(root: Path, name: str) -> list[Path]:

@@ -4,8 +4,6 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example, UnparseableName
 
-from ._helpers import match_name
-
 
 class Casia(CorpusScript):
     """
@@ -22,10 +20,7 @@ class Casia(CorpusScript):
     label_set = ("angry", "fear", "happy", "neutral", "sad", "surprise")
     expected_files = 1200
     expected_speakers = 4
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"(\d+)\.wav"
-    audio_extensions = (".wav",)
     license = "unknown (public subset via a third-party mirror; the full corpus is sold by the Chinese LDC)"
     citation = (
         "Institute of Automation, Chinese Academy of Sciences (CASIA). CASIA Chinese Emotional Speech Corpus. "
@@ -35,16 +30,10 @@ class Casia(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Reads speaker and label from the `<speaker>/<emotion>/` folders above the file."""
-        (number,) = match_name(self, path).groups()
+        (number,) = self.match_name(path).groups()
         if path.parent == root or path.parent.parent == root:
             raise UnparseableName("the file is not inside a <speaker>/<emotion>/ folder pair below the corpus root")
-        return Example(
-            path=str(path),
-            raw_label=path.parent.name,
-            language="zh",
-            speaker=path.parent.parent.name,
-            text=number,
-        )
+        return Example(path=str(path), raw_label=path.parent.name, speaker=path.parent.parent.name, text=number)
 
 
 SCRIPT = Casia()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScan, CorpusScript, Example, UnparseableName
 
-from ._helpers import find_files, iter_parsed, match_name, read_csv
+from ._helpers import read_metadata
 
 SENTENCES = {
     "IEO": "It's eleven o'clock",
@@ -42,10 +42,7 @@ class Cremad(CorpusScript):
     label_set = ("ANG", "DIS", "FEA", "HAP", "NEU", "SAD")
     expected_files = 7442
     expected_speakers = 91
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"(\d{4})_([A-Z]{3})_([A-Z]{3})_([A-Z]{2})\.wav"
-    audio_extensions = (".wav",)
     license = "Open Database License (ODbL) v1.0"
     citation = (
         "Cao, H., Cooper, D. G., Keutmann, M. K., Gur, R. C., Nenkova, A., & Verma, R. (2014). CREMA-D: Crowd-sourced "
@@ -55,22 +52,21 @@ class Cremad(CorpusScript):
 
     def load_demographics(self, root: Path, scan: CorpusScan) -> dict[str, str]:
         """Maps actor id to `"female"`/`"male"` from `VideoDemographics.csv`; warns in `scan` when it is missing."""
-        files = find_files(root, DEMOGRAPHICS)
-        if not files:
-            scan.warnings.append(
-                f"{self.corpus_id}: {DEMOGRAPHICS} not found under {root}; gender is unknown. Copy it from the "
-                f"CREMA-D repository into the corpus root."
-            )
+        metadata = read_metadata(
+            self,
+            root,
+            DEMOGRAPHICS,
+            ("ActorID", "Sex"),
+            scan,
+            "gender is unknown (copy the file from the CREMA-D repository into the corpus root)",
+        )
+        if metadata is None:
             return {}
-        rows = read_csv(files[0])
-        if rows and not {"ActorID", "Sex"} <= rows[0].keys():
-            scan.warnings.append(f"{self.corpus_id}: {files[0]} lacks the ActorID/Sex columns; gender is unknown.")
-            return {}
-        return {row["ActorID"]: row["Sex"].lower() for row in rows if row["Sex"].lower() in ("female", "male")}
+        return {row["ActorID"]: row["Sex"].lower() for row in metadata[1] if row["Sex"].lower() in ("female", "male")}
 
     def parse_with(self, path: Path, genders: dict[str, str]) -> Example:
         """Parses one CREMA-D name, taking the gender from `genders` (actor id -> gender)."""
-        actor, sentence, emotion, level = match_name(self, path).groups()
+        actor, sentence, emotion, level = self.match_name(path).groups()
         if sentence not in SENTENCES:
             raise UnparseableName(f"unknown sentence code {sentence} (expected one of {', '.join(SENTENCES)})")
         if level not in LEVELS:
@@ -78,21 +74,16 @@ class Cremad(CorpusScript):
         return Example(
             path=str(path),
             raw_label=emotion,
-            language="en",
             speaker=actor,
             gender=genders.get(actor),
             text=SENTENCES[sentence],
         )
 
-    def parse(self, path: Path, root: Path) -> Example:
-        """Parses one name without the demographics table (gender `None`)."""
-        return self.parse_with(path, {})
-
     def iter_examples(self, root: Path, scan: CorpusScan) -> Iterable[Example]:
         """Reads `AudioWAV/` (or the root) with the actors' sex from `VideoDemographics.csv`."""
         genders = self.load_demographics(root, scan)
         audio_root = root / "AudioWAV" if (root / "AudioWAV").is_dir() else root
-        yield from iter_parsed(self, self.candidate_files(audio_root), scan, lambda p: self.parse_with(p, genders))
+        yield from self.parse_files(self.candidate_files(audio_root), scan, lambda p: self.parse_with(p, genders))
 
 
 SCRIPT = Cremad()

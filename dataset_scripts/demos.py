@@ -4,7 +4,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example
 
-from ._helpers import GENDER_CODES, match_name
+from ._helpers import GENDER_CODES
 
 
 class Demos(CorpusScript):
@@ -24,10 +24,7 @@ class Demos(CorpusScript):
     label_set = ("rab", "tri", "gio", "pau", "dis", "col", "sor", "neu")
     expected_files = 9697
     expected_speakers = 68
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"(?:[A-Za-z0-9]+_)*([fm])_(\d+)_([a-z]{3})[A-Za-z0-9]*\.wav"
-    audio_extensions = (".wav",)
     license = "custom academic/research licence (request on Zenodo)"
     citation = (
         "Parada-Cabaleiro, E., Costantini, G., Batliner, A., Schmitt, M., & Schuller, B. W. (2020). DEMoS: an Italian "
@@ -37,8 +34,8 @@ class Demos(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses the gender, speaker and emotion fields at the end of the stem."""
-        gender, speaker, emotion = match_name(self, path).groups()
-        return Example(path=str(path), raw_label=emotion, language="it", speaker=speaker, gender=GENDER_CODES[gender])
+        gender, speaker, emotion = self.match_name(path).groups()
+        return Example(path=str(path), raw_label=emotion, speaker=speaker, gender=GENDER_CODES[gender])
 
 
 SCRIPT = Demos()

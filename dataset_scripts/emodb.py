@@ -4,8 +4,6 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example
 
-from ._helpers import match_name
-
 SPEAKER_GENDER = {
     "03": "male",
     "08": "female",
@@ -33,11 +31,9 @@ class Emodb(CorpusScript):
     languages = ("de",)
     label_set = ("W", "L", "E", "A", "F", "T", "N")
     expected_files = 535
-    expected_speakers = 10
-    has_official_split = False
-    official_split_speaker_independent = False
+    speaker_ids = tuple(SPEAKER_GENDER)
+    expected_speakers = len(speaker_ids)
     file_pattern = r"(\d{2})([ab]\d{2})([A-Z])([a-z])\.wav"
-    audio_extensions = (".wav",)
     license = "CC BY 4.0 (Zenodo release)"
     citation = (
         "Burkhardt, F., Paeschke, A., Rolfes, M., Sendlmeier, W., & Weiss, B. (2005). A Database of German Emotional "
@@ -47,14 +43,9 @@ class Emodb(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses `<spk><text><E><v>.wav`; the gender comes from the corpus' speaker list."""
-        speaker, text, letter, _version = match_name(self, path).groups()
+        speaker, text, letter, _version = self.match_name(path).groups()
         return Example(
-            path=str(path),
-            raw_label=letter,
-            language="de",
-            speaker=speaker,
-            gender=SPEAKER_GENDER.get(speaker),
-            text=text,
+            path=str(path), raw_label=letter, speaker=speaker, gender=SPEAKER_GENDER.get(speaker), text=text
         )
 
 

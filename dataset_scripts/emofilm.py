@@ -5,7 +5,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScan, CorpusScript, Example, UnparseableName
 
-from ._helpers import GENDER_CODES, iter_parsed, match_name, read_csv
+from ._helpers import GENDER_CODES, read_csv
 
 LEGEND = "f_m_corpus_it_es_en_legend"
 
@@ -29,11 +29,7 @@ class Emofilm(CorpusScript):
     languages = ("en", "it", "es")
     label_set = ("ans", "dis", "gio", "rab", "tri")
     expected_files = 1115
-    expected_speakers = None
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"([fm])_([a-z]{3})[A-Za-z0-9_]*?(en|it|es)(?:_16k)?\.wav"
-    audio_extensions = (".wav",)
     license = "research use on request (Zenodo)"
     citation = (
         "Parada-Cabaleiro, E., Costantini, G., Batliner, A., Baird, A., & Schuller, B. (2018). Categorical vs "
@@ -68,7 +64,8 @@ class Emofilm(CorpusScript):
         not_in_legend: list[str] = []
 
         def parse(path: Path) -> Example:
-            gender, emotion, language = match_name(self, path).groups()
+            """Parses one clip name; a resampled copy of a clip already found is a duplicate."""
+            gender, emotion, language = self.match_name(path).groups()
             key = path.stem.removesuffix("_16k")
             if key in seen:
                 raise UnparseableName(f"duplicate of {seen[key]} (another copy of the same clip)")
@@ -85,7 +82,7 @@ class Emofilm(CorpusScript):
             )
 
         # Original clips (wav_corpus/) sort before resampled ones (wav_corpus_16k/), so the originals are kept.
-        yield from iter_parsed(self, self.candidate_files(root), scan, parse)
+        yield from self.parse_files(self.candidate_files(root), scan, parse)
         if not_in_legend:
             scan.warnings.append(
                 f"{self.corpus_id}: {len(not_in_legend)} clips are not in the legend (speaker unknown): "

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example
 
-from ._helpers import GENDER_CODES, match_name
+from ._helpers import GENDER_CODES
 
 
 class Emovo(CorpusScript):
@@ -21,11 +21,9 @@ class Emovo(CorpusScript):
     languages = ("it",)
     label_set = ("neu", "dis", "gio", "pau", "rab", "sor", "tri")
     expected_files = 588
-    expected_speakers = 6
-    has_official_split = False
-    official_split_speaker_independent = False
+    speaker_ids = ("f1", "f2", "f3", "m1", "m2", "m3")
+    expected_speakers = len(speaker_ids)
     file_pattern = r"([A-Za-z]{3})-([FfMm]\d)-([A-Za-z]\d)\.wav"
-    audio_extensions = (".wav",)
     license = "CC BY-NC-SA 4.0"
     citation = (
         "Costantini, G., Iaderola, I., Paoloni, A., & Todisco, M. (2014). EMOVO Corpus: an Italian Emotional Speech "
@@ -35,12 +33,11 @@ class Emovo(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses `<emotion>-<actor>-<sentence>.wav`."""
-        emotion, actor, sentence = match_name(self, path).groups()
+        emotion, actor, sentence = self.match_name(path).groups()
         actor = actor.lower()
         return Example(
             path=str(path),
             raw_label=emotion.lower(),
-            language="it",
             speaker=actor,
             gender=GENDER_CODES[actor[0]],
             text=sentence.lower(),

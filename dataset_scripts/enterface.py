@@ -1,12 +1,9 @@
 """eNTERFACE'05: `subject <N>/<emotion>/sentence <k>/s<N>_<code>_<k>.avi` (audio track of the videos)."""
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
-from exhubert.data.corpus import CorpusScan, CorpusScript, Example, UnparseableName
-
-from ._helpers import iter_parsed
+from exhubert.data.corpus import CorpusScript, Example, UnparseableName
 
 FOLDER_CODES = {
     "anger": "an",
@@ -34,8 +31,6 @@ class Enterface(CorpusScript):
     label_set = ("an", "di", "fe", "ha", "sa", "su")
     expected_files = 1263
     expected_speakers = 44
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"[sS]_?(\d+)_(?:\d+_)?([A-Za-z]{2})_(\d+)\.avi"
     audio_extensions = (".avi",)
     license = "free for research use (see the corpus page)"
@@ -53,7 +48,7 @@ class Enterface(CorpusScript):
             code = code.lower()
         else:
             subject, code, sentence = self._from_folders(path)
-        return Example(path=str(path), raw_label=code, language="en", speaker=f"s{int(subject)}", text=sentence)
+        return Example(path=str(path), raw_label=code, speaker=f"s{int(subject)}", text=sentence)
 
     def _from_folders(self, path: Path) -> tuple[str, str, str]:
         parts = [p.lower() for p in path.parts[-4:-1]]
@@ -65,10 +60,6 @@ class Enterface(CorpusScript):
                 "'subject N/<emotion>/sentence k/' folder"
             )
         return subject.group(1), FOLDER_CODES[parts[1]], sentence.group(1)
-
-    def iter_examples(self, root: Path, scan: CorpusScan) -> Iterable[Example]:
-        """Parses every `.avi` under `root` (name first, folders as fallback)."""
-        yield from iter_parsed(self, self.candidate_files(root), scan, lambda p: self.parse(p, root))
 
 
 SCRIPT = Enterface()

@@ -5,11 +5,11 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScan, CorpusScript, Example, UnparseableName
 
-from ._helpers import iter_parsed, match_name, read_text
+from ._helpers import read_text
 
 SPLITS = {"train": "train", "evaluation": "validation", "test": "test"}
 CHINESE_LABELS = {"中立": "Neutral", "生气": "Angry", "快乐": "Happy", "伤心": "Sad", "惊喜": "Surprise"}
-FEMALE_SPEAKERS = {1, 2, 3, 7, 9, 12, 15, 16, 17, 18}
+FEMALE_SPEAKERS = ("0001", "0002", "0003", "0007", "0009", "0012", "0015", "0016", "0017", "0018")
 
 
 class Esd(CorpusScript):
@@ -30,11 +30,10 @@ class Esd(CorpusScript):
     languages = ("zh", "en")
     label_set = ("Neutral", "Angry", "Happy", "Sad", "Surprise")
     expected_files = 35000
-    expected_speakers = 20
+    speaker_ids = tuple(f"{speaker:04d}" for speaker in range(1, 21))
+    expected_speakers = len(speaker_ids)
     has_official_split = True
-    official_split_speaker_independent = False
     file_pattern = r"(\d{4})_(\d{6})\.wav"
-    audio_extensions = (".wav",)
     license = "custom non-commercial research licence"
     citation = (
         "Zhou, K., Sisman, B., Liu, R., & Li, H. (2021). Seen and Unseen Emotional Style Transfer for Voice "
@@ -60,9 +59,8 @@ class Esd(CorpusScript):
         transcripts: dict[Path, dict[str, tuple[str, str]]] = {}
 
         def parse(path: Path) -> Example:
-            speaker, _number = match_name(self, path).groups()
-            if not 1 <= int(speaker) <= 20:
-                raise UnparseableName(f"speaker {speaker} is outside 0001-0020")
+            """Parses one file, checking its folders against its name and its speaker's transcript file."""
+            speaker, _number = self.match_name(path).groups()
             folder = path.parent
             split = SPLITS.get(folder.name.lower())
             if split is not None:
@@ -80,12 +78,12 @@ class Esd(CorpusScript):
                 raw_label=emotion,
                 language="zh" if int(speaker) <= 10 else "en",
                 speaker=speaker,
-                gender="female" if int(speaker) in FEMALE_SPEAKERS else "male",
+                gender="female" if speaker in FEMALE_SPEAKERS else "male",
                 text=text,
                 split=split,
             )
 
-        yield from iter_parsed(self, self.candidate_files(root), scan, parse)
+        yield from self.parse_files(self.candidate_files(root), scan, parse)
 
 
 SCRIPT = Esd()

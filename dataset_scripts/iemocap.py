@@ -33,10 +33,7 @@ class Iemocap(CorpusScript):
     label_set = ("neu", "hap", "ang", "sad", "exc", "fru", "fea", "sur", "dis", "oth", "xxx")
     expected_files = 10039
     expected_speakers = 10
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = TURN.pattern
-    audio_extensions = (".wav",)
     license = "custom research licence (release form from USC SAIL)"
     citation = (
         "Busso, C., Bulut, M., Lee, C.-C., Kazemzadeh, A., Mower, E., Kim, S., Chang, J. N., Lee, S., & Narayanan, "
@@ -70,7 +67,7 @@ class Iemocap(CorpusScript):
                     yield example
             for path in sorted((session / "sentences" / "wav").rglob("*.wav")):
                 if path not in used and not path.name.startswith("._"):
-                    scan.skipped.append((str(path), f"{self.corpus_id}: no label line in {evaluation_dir}"))
+                    scan.skipped.append((str(path), f"no label line in {evaluation_dir}"))
 
     def _dialog_examples(self, session: Path, evaluation: Path, scan: CorpusScan) -> Iterable[Example]:
         dialog = evaluation.stem
@@ -82,8 +79,7 @@ class Iemocap(CorpusScript):
         for start, end, turn, label in EVALUATION_LINE.findall(read_text(evaluation)):
             match = TURN.fullmatch(turn)
             if match is None:
-                reason = f"{self.corpus_id}: turn id does not match {TURN.pattern}"
-                scan.skipped.append((f"{evaluation}:{turn}", reason))
+                scan.skipped.append((f"{evaluation}:{turn}", f"turn id does not match {TURN.pattern}"))
                 continue
             sentence_wav = session / "sentences" / "wav" / turn.rsplit("_", 1)[0] / f"{turn}.wav"
             segment = {}
@@ -92,14 +88,12 @@ class Iemocap(CorpusScript):
             elif dialog_wav.is_file():
                 path, segment = dialog_wav, {"start": float(start), "end": float(end)}
             else:
-                reason = f"{self.corpus_id}: labelled in {evaluation.name} but missing"
-                scan.skipped.append((str(sentence_wav), reason))
+                scan.skipped.append((str(sentence_wav), f"labelled in {evaluation.name} but missing"))
                 continue
             session_id, gender = match.groups()
             yield Example(
                 path=str(path),
                 raw_label=label,
-                language="en",
                 speaker=f"{session_id}{gender}",
                 gender=GENDER_CODES[gender.lower()],
                 text=transcripts.get(turn),

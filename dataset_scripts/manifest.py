@@ -44,6 +44,8 @@ from pathlib import Path
 from exhubert.data.corpus import AUDIO_EXTENSIONS, CorpusScan, CorpusScript, Example
 from exhubert.data.splits import normalize_split_name, speaker_overlap
 
+from ._helpers import GENDER_CODES
+
 MANIFEST_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json")
 """File suffixes read as manifests."""
 
@@ -53,15 +55,11 @@ MANIFEST_NAMES = ("manifest.csv", "manifest.tsv", "manifest.jsonl", "manifest.js
 _FILE_COLUMNS = ("file", "path", "audio", "file_name", "filename")
 _LABEL_COLUMNS = ("label", "emotion")
 _GENDERS = {
-    "female": "female",
-    "f": "female",
+    **GENDER_CODES,
+    **{name: name for name in GENDER_CODES.values()},
     "w": "female",
     "woman": "female",
-    "male": "male",
-    "m": "male",
     "man": "male",
-    "child": "child",
-    "c": "child",
     "kid": "child",
 }
 

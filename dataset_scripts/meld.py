@@ -6,7 +6,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScan, CorpusScript, Example
 
-from ._helpers import find_dirs, find_files, read_csv
+from ._helpers import find_dirs, read_metadata
 
 # split name in Example -> (metadata CSV, folder names of the clips in the MELD.Raw archives)
 SPLITS = {
@@ -39,7 +39,6 @@ class Meld(CorpusScript):
     expected_files = 13706
     expected_speakers = 304
     has_official_split = True
-    official_split_speaker_independent = False
     file_pattern = CLIP.pattern
     audio_extensions = (".mp4", ".wav")
     license = "GPL-3.0 (MELD repository)"
@@ -62,18 +61,10 @@ class Meld(CorpusScript):
     def iter_examples(self, root: Path, scan: CorpusScan) -> Iterable[Example]:
         """Yields one example per CSV row whose clip exists, split by split."""
         for split, (csv_name, folder_names) in SPLITS.items():
-            csv_files = find_files(root, csv_name)
-            if not csv_files:
-                scan.warnings.append(
-                    f"{self.corpus_id}: {csv_name} not found under {root}; the {split} split is missing."
-                )
+            metadata = read_metadata(self, root, csv_name, REQUIRED_COLUMNS, scan, f"the {split} split is missing")
+            if metadata is None:
                 continue
-            rows = read_csv(csv_files[0])
-            if rows and not REQUIRED_COLUMNS <= rows[0].keys():
-                scan.warnings.append(
-                    f"{self.corpus_id}: {csv_files[0]} lacks the columns {sorted(REQUIRED_COLUMNS - rows[0].keys())}."
-                )
-                continue
+            csv_file, rows = metadata
             clips = self.clips(root, folder_names)
             if not clips:
                 scan.warnings.append(
@@ -81,31 +72,26 @@ class Meld(CorpusScript):
                     f"the {split} split is missing."
                 )
                 continue
-            for row in rows:
+            for number, row in enumerate(rows, start=1):
                 if not (row["Dialogue_ID"].isdigit() and row["Utterance_ID"].isdigit()):
-                    scan.skipped.append((str(csv_files[0]), f"{self.corpus_id}: row without numeric ids: {row}"))
+                    scan.skipped.append((f"{csv_file}:row {number}", "Dialogue_ID/Utterance_ID are not numbers"))
                     continue
                 key = (int(row["Dialogue_ID"]), int(row["Utterance_ID"]))
                 clip = clips.pop(key, None)
                 if clip is None:
-                    scan.skipped.append(
-                        (
-                            f"{csv_files[0]}:dia{key[0]}_utt{key[1]}",
-                            f"{self.corpus_id}: listed in {csv_name} but no clip in {' or '.join(folder_names)}/",
-                        )
-                    )
+                    reason = f"listed in {csv_name} but no clip in {' or '.join(folder_names)}/"
+                    scan.skipped.append((f"{csv_file}:dia{key[0]}_utt{key[1]}", reason))
                     continue
                 yield Example(
                     path=str(clip),
                     raw_label=row["Emotion"],
-                    language="en",
                     speaker=row["Speaker"],
                     text=row.get("Utterance") or None,
                     split=split,
                     id=f"{split}/dia{key[0]}_utt{key[1]}",
                 )
             for clip in clips.values():
-                scan.skipped.append((str(clip), f"{self.corpus_id}: no row for this clip in {csv_name}"))
+                scan.skipped.append((str(clip), f"no row for this clip in {csv_name}"))
 
 
 SCRIPT = Meld()

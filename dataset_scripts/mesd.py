@@ -4,7 +4,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example
 
-from ._helpers import GENDER_CODES, match_name
+from ._helpers import GENDER_CODES
 
 
 class Mesd(CorpusScript):
@@ -21,11 +21,7 @@ class Mesd(CorpusScript):
     languages = ("es",)
     label_set = ("Anger", "Disgust", "Fear", "Happiness", "Neutral", "Sadness")
     expected_files = 862
-    expected_speakers = None
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"([A-Za-z]+)_([FMC])_([AB])_(.+)\.wav"
-    audio_extensions = (".wav",)
     license = "CC BY 4.0 (Mendeley Data)"
     citation = (
         "Duville, M. M., Alonso-Valerdi, L. M., & Ibarra-Zarate, D. I. (2021). Mexican Emotional Speech Database "
@@ -35,12 +31,10 @@ class Mesd(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses `<Emotion>_<voice>_<corpus>_<word>.wav`."""
-        emotion, voice, _corpus, word = match_name(self, path).groups()
+        emotion, voice, _corpus, word = self.match_name(path).groups()
         return Example(
             path=str(path),
             raw_label=emotion,
-            language="es",
-            speaker=None,
             gender=GENDER_CODES[voice.lower()],
             text=word.replace("_", " "),
         )

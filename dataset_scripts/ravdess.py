@@ -4,8 +4,6 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example, UnparseableName
 
-from ._helpers import match_name
-
 STATEMENTS = {"01": "Kids are talking by the door", "02": "Dogs are sitting by the door"}
 
 
@@ -24,11 +22,9 @@ class Ravdess(CorpusScript):
     languages = ("en",)
     label_set = ("01", "02", "03", "04", "05", "06", "07", "08")
     expected_files = 1440
-    expected_speakers = 24
-    has_official_split = False
-    official_split_speaker_independent = False
+    speaker_ids = tuple(f"{actor:02d}" for actor in range(1, 25))
+    expected_speakers = len(speaker_ids)
     file_pattern = r"(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})\.wav"
-    audio_extensions = (".wav",)
     license = "CC BY-NC-SA 4.0"
     citation = (
         "Livingstone, S. R., & Russo, F. A. (2018). The Ryerson Audio-Visual Database of Emotional Speech and Song "
@@ -38,19 +34,16 @@ class Ravdess(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses `MM-CC-EE-II-SS-RR-AA.wav`; raises [`UnparseableName`] for video, song or out-of-range fields."""
-        modality, channel, emotion, intensity, statement, _repetition, actor = match_name(self, path).groups()
+        modality, channel, emotion, intensity, statement, _repetition, actor = self.match_name(path).groups()
         if modality != "03":
             raise UnparseableName(f"modality {modality} is not 03 (audio-only); only audio-only speech files are used")
         if channel != "01":
             raise UnparseableName(f"vocal channel {channel} is not 01 (speech); the song part is not in EmoSet++")
         if intensity not in ("01", "02") or statement not in STATEMENTS:
             raise UnparseableName(f"intensity {intensity} or statement {statement} is outside 01-02")
-        if not 1 <= int(actor) <= 24:
-            raise UnparseableName(f"actor {actor} is outside 01-24")
         return Example(
             path=str(path),
             raw_label=emotion,
-            language="en",
             speaker=actor,
             gender="male" if int(actor) % 2 else "female",
             text=STATEMENTS[statement],

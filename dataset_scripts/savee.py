@@ -2,11 +2,7 @@
 
 from pathlib import Path
 
-from exhubert.data.corpus import CorpusScript, Example, UnparseableName
-
-from ._helpers import match_name
-
-SPEAKERS = ("DC", "JE", "JK", "KL")
+from exhubert.data.corpus import CorpusScript, Example
 
 
 class Savee(CorpusScript):
@@ -23,11 +19,9 @@ class Savee(CorpusScript):
     languages = ("en",)
     label_set = ("a", "d", "f", "h", "n", "sa", "su")
     expected_files = 480
-    expected_speakers = 4
-    has_official_split = False
-    official_split_speaker_independent = False
+    speaker_ids = ("DC", "JE", "JK", "KL")
+    expected_speakers = len(speaker_ids)
     file_pattern = r"(?:([A-Z]{2})_)?([a-z]{1,2})(\d{2})\.wav"
-    audio_extensions = (".wav",)
     license = "free for research use after registration (University of Surrey); not for commercial use"
     citation = (
         "Haq, S., & Jackson, P. J. B. (2010). Multimodal emotion recognition. In W. Wang (Ed.), Machine Audition: "
@@ -36,15 +30,9 @@ class Savee(CorpusScript):
     homepage = "http://personal.ee.surrey.ac.uk/Personal/P.Jackson/SAVEE/"
 
     def parse(self, path: Path, root: Path) -> Example:
-        """Parses `<SPK>_<code><nn>.wav` or `<SPK>/<code><nn>.wav`; the speaker must be DC, JE, JK or KL."""
-        prefix, code, number = match_name(self, path).groups()
-        speaker = prefix or path.parent.name
-        if speaker not in SPEAKERS:
-            raise UnparseableName(
-                f"speaker {speaker!r} (from the {'name prefix' if prefix else 'parent folder'}) is not one of "
-                f"{', '.join(SPEAKERS)}"
-            )
-        return Example(path=str(path), raw_label=code, language="en", speaker=speaker, gender="male", text=number)
+        """Parses `<SPK>_<code><nn>.wav` or `<SPK>/<code><nn>.wav`."""
+        prefix, code, number = self.match_name(path).groups()
+        return Example(path=str(path), raw_label=code, speaker=prefix or path.parent.name, gender="male", text=number)
 
 
 SCRIPT = Savee()

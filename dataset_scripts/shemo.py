@@ -4,7 +4,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example
 
-from ._helpers import GENDER_CODES, match_name
+from ._helpers import GENDER_CODES
 
 EMOTIONS = {"A": "angry", "F": "fearful", "H": "happy", "N": "neutral", "S": "sad", "W": "surprised"}
 
@@ -25,10 +25,7 @@ class Shemo(CorpusScript):
     label_set = ("angry", "fearful", "happy", "neutral", "sad", "surprised")
     expected_files = 3000
     expected_speakers = 87
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"([FM])(\d{2})([A-Z])(\d{2})\.wav"
-    audio_extensions = (".wav",)
     license = "academic/research use (see the corpus site)"
     citation = (
         "Mohamad Nezami, O., Jamshid Lou, P., & Karami, M. (2019). ShEMO: a large-scale validated database for "
@@ -39,11 +36,10 @@ class Shemo(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses `<G><spk><E><nn>.wav`."""
-        gender, number, letter, _utterance = match_name(self, path).groups()
+        gender, number, letter, _utterance = self.match_name(path).groups()
         return Example(
             path=str(path),
             raw_label=EMOTIONS.get(letter, letter),
-            language="fa",
             speaker=f"{gender}{number}",
             gender=GENDER_CODES[gender.lower()],
         )

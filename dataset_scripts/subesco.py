@@ -4,7 +4,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example
 
-from ._helpers import GENDER_CODES, match_name
+from ._helpers import GENDER_CODES
 
 
 class Subesco(CorpusScript):
@@ -21,10 +21,7 @@ class Subesco(CorpusScript):
     label_set = ("ANGRY", "DISGUST", "FEAR", "HAPPY", "NEUTRAL", "SAD", "SURPRISE")
     expected_files = 7000
     expected_speakers = 20
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"([FM])_(\d{2})_([A-Za-z]+)_S_(\d+)_([A-Za-z]+)_(\d+)\.wav"
-    audio_extensions = (".wav",)
     license = "CC BY 4.0"
     citation = (
         "Sultana, S., Rahman, M. S., Selim, M. R., & Iqbal, M. Z. (2021). SUST Bangla Emotional Speech Corpus "
@@ -34,11 +31,10 @@ class Subesco(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses the seven underscore-separated fields of a SUBESCO name."""
-        gender, number, _name, sentence, emotion, _take = match_name(self, path).groups()
+        gender, number, _name, sentence, emotion, _take = self.match_name(path).groups()
         return Example(
             path=str(path),
             raw_label=emotion,
-            language="bn",
             speaker=f"{gender}_{number}",
             gender=GENDER_CODES[gender.lower()],
             text=f"S_{sentence}",

@@ -4,8 +4,6 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example
 
-from ._helpers import match_name
-
 
 class Tess(CorpusScript):
     """
@@ -22,11 +20,9 @@ class Tess(CorpusScript):
     languages = ("en",)
     label_set = ("angry", "disgust", "fear", "happy", "neutral", "ps", "sad")
     expected_files = 2800
-    expected_speakers = 2
-    has_official_split = False
-    official_split_speaker_independent = False
+    speaker_ids = ("OAF", "YAF")
+    expected_speakers = len(speaker_ids)
     file_pattern = r"([OoYy][Aa][Ff])_([A-Za-z]+)_([A-Za-z]+)\.wav"
-    audio_extensions = (".wav",)
     license = "CC BY-NC-ND 4.0"
     citation = (
         "Dupuis, K., & Pichora-Fuller, M. K. (2010). Toronto emotional speech set (TESS). University of Toronto, "
@@ -36,11 +32,10 @@ class Tess(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses `<speaker>_<word>_<emotion>.wav`."""
-        speaker, word, emotion = match_name(self, path).groups()
+        speaker, word, emotion = self.match_name(path).groups()
         return Example(
             path=str(path),
             raw_label=emotion.lower(),
-            language="en",
             speaker=speaker.upper(),
             gender="female",
             text=word.lower(),

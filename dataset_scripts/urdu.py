@@ -4,7 +4,7 @@ from pathlib import Path
 
 from exhubert.data.corpus import CorpusScript, Example, UnparseableName
 
-from ._helpers import GENDER_CODES, match_name
+from ._helpers import GENDER_CODES
 
 EMOTIONS = {"A": "Angry", "H": "Happy", "N": "Neutral", "S": "Sad"}
 
@@ -27,10 +27,7 @@ class Urdu(CorpusScript):
     label_set = ("Angry", "Happy", "Neutral", "Sad")
     expected_files = 400
     expected_speakers = 29
-    has_official_split = False
-    official_split_speaker_independent = False
     file_pattern = r"S([MF])(\d+)_F(\d+)_([A-Z])(\d+)\.wav"
-    audio_extensions = (".wav",)
     license = "research use only (corpus README)"
     citation = (
         "Latif, S., Qayyum, A., Usman, M., & Qadir, J. (2018). Cross Lingual Speech Emotion Recognition: Urdu vs. "
@@ -40,7 +37,7 @@ class Urdu(CorpusScript):
 
     def parse(self, path: Path, root: Path) -> Example:
         """Parses `S<G><spk>_F<nn>_<E><nn>.wav` and checks the emotion letter against the emotion folder."""
-        gender, number, _file, letter, _running = match_name(self, path).groups()
+        gender, number, _file, letter, _running = self.match_name(path).groups()
         label = EMOTIONS.get(letter, letter)
         folder = path.parent.name
         if folder in self.label_set and folder != label:
@@ -48,7 +45,6 @@ class Urdu(CorpusScript):
         return Example(
             path=str(path),
             raw_label=label,
-            language="ur",
             speaker=f"S{gender}{number}",
             gender=GENDER_CODES[gender.lower()],
         )

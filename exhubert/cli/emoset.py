@@ -136,15 +136,15 @@ def run_labels(args: argparse.Namespace) -> int:
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
     for line in cells:
         print("  ".join(value.ljust(w) for value, w in zip(line, widths)).rstrip())
-    counts = table.distinct_label_counts()
-    excluded = sum(row["class_id"] is None for row in table.to_records())
+    counts = table.distinct_label_counts(args.corpus)
     print()
     print(f"label table version {table.version}: {', '.join(table.paths)}")
     print(
-        f"{counts['pairs']} (corpus, raw label) rows in {counts['corpora']} corpora, {excluded} excluded on purpose."
+        f"{counts['pairs']} (corpus, raw label) rows in {counts['corpora']} corpora, "
+        f"{counts['excluded']} excluded on purpose."
     )
     print(
-        f"distinct raw labels: {counts['raw_casefolded']} (raw label strings across all corpora, case-insensitive; "
+        f"distinct raw labels: {counts['raw_casefolded']} (raw label strings across these corpora, case-insensitive; "
         f"{counts['raw_exact']} case-sensitive); {counts['emotions']} distinct normalised emotions. "
         "The paper reports 106 distinct labels without giving its counting rule."
     )
@@ -153,6 +153,8 @@ def run_labels(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     """Builds EmoSet++ and prints its statistics."""
+    from dataset_scripts.manifest import MANIFEST_SUFFIXES, find_manifest, is_manifest_path
+
     from ..data.builder import build_emoset
     from ..data.stats import format_stats, load_stats
 
@@ -163,17 +165,14 @@ def run_build(args: argparse.Namespace) -> int:
         corpora[name] = path
     if not corpora:
         raise ValueError("Give at least one --corpus NAME=PATH or --manifest NAME=FILE.")
-    manifests = {name for name, _ in args.manifest}
-    for name in manifests:
-        path = Path(corpora[name])
+    for name, path in args.manifest:
+        path = Path(path)
         if path.is_dir():
-            from dataset_scripts.manifest import find_manifest
-
             corpora[name] = str(find_manifest(path))
         elif not path.is_file():
             raise FileNotFoundError(f"Manifest of {name!r} not found: {path}")
-        elif path.suffix.lower() not in (".csv", ".tsv", ".jsonl", ".json"):
-            raise ValueError(f"Manifest of {name!r} must be .csv, .tsv, .jsonl or .json, got {path.name}.")
+        elif not is_manifest_path(path):
+            raise ValueError(f"Manifest of {name!r} must be {', '.join(MANIFEST_SUFFIXES)}, got {path.name}.")
     _enable_logging()
     build_emoset(
         corpora,

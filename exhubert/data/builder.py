@@ -18,6 +18,7 @@ import logging
 import math
 import os
 import shutil
+import struct
 import tempfile
 import uuid
 from collections import Counter, defaultdict
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from datasets import Audio, ClassLabel, Dataset, DatasetDict, Features, Value, load_from_disk
+from datasets import Audio, ClassLabel, Dataset, DatasetDict, Features, NamedSplit, Value, load_from_disk
 
 from ..utils import atomic_directory
 from .audio import SAMPLING_RATE, AudioDecodingError, load_audio
@@ -114,13 +115,39 @@ class CorpusPlan:
             "license": script.license,
             "citation": script.citation,
             "homepage": script.homepage,
-            "has_official_split": bool(script.has_official_split),
-            "official_split_speaker_independent": bool(getattr(script, "official_split_speaker_independent", False)),
+            "has_official_split": script.has_official_split,
+            "official_split_speaker_independent": script.official_split_speaker_independent,
             "split_method": self.split_method,
             "split_details": self.split_details,
             "planned_utterances": len(self.records),
             "warnings": list(self.warnings),
         }
+
+    def assign_splits(self, policy: str, seed: int, ratios: tuple[float, float, float]) -> None:
+        """
+        Sets the `split` of every record, `split_method` and `split_details` with
+        [`~exhubert.data.splits.assign_splits`] (deterministic: the same records always get the same splits).
+        """
+        if not self.records:
+            self.split_method, self.split_details = "none", "no usable utterance"
+            self.warnings.append(f"{self.corpus}: no usable utterance left; see the skipped files.")
+            return
+        assignment = assign_splits(
+            [r["speaker"] for r in self.records],
+            [r["label"] for r in self.records],
+            [r["official_split"] for r in self.records] if self.script.has_official_split else None,
+            official_speaker_independent=self.script.official_split_speaker_independent,
+            policy=policy,
+            seed=seed,
+            ratios=ratios,
+            salt=self.corpus,
+        )
+        for record, split in zip(self.records, assignment.splits):
+            record["split"] = split
+        self.split_method, self.split_details = assignment.method, assignment.details
+        logger.info(
+            "%s: %d utterances, split %s (%s)", self.corpus, len(self.records), self.split_method, self.split_details
+        )
 
 
 def resolve_corpus(name: str, path: str | os.PathLike) -> tuple[CorpusScript, Path]:
@@ -272,36 +299,25 @@ def plan_emoset(
         )
 
     for plan in plans:
-        if not plan.records:
-            plan.split_method, plan.split_details = "none", "no usable utterance"
-            plan.warnings.append(f"{plan.corpus}: no usable utterance after label mapping.")
-            continue
-        assignment = assign_splits(
-            [r["speaker"] for r in plan.records],
-            [r["label"] for r in plan.records],
-            [r["official_split"] for r in plan.records] if plan.script.has_official_split else None,
-            official_speaker_independent=bool(getattr(plan.script, "official_split_speaker_independent", False)),
-            policy=split_policy,
-            seed=seed,
-            ratios=ratios,
-            salt=plan.corpus,
-        )
-        for record, split in zip(plan.records, assignment.splits):
-            record["split"] = split
-        plan.split_method, plan.split_details = assignment.method, assignment.details
-        logger.info(
-            "%s: %d utterances, split %s (%s)", plan.corpus, len(plan.records), assignment.method, assignment.details
-        )
+        plan.assign_splits(split_policy, seed, ratios)
     return plans
 
 
 def _encode_wav(waveform: np.ndarray, audio_format: str) -> bytes:
-    """WAV bytes of a 16 kHz mono waveform (float32 exact, or int16 with clipping to [-1, 1])."""
-    buffer = BytesIO()
+    """
+    WAV bytes of a 16 kHz mono waveform: float32 exact, or int16 with clipping to [-1, 1]. Float WAVs are written
+    here rather than by libsndfile, whose `PEAK` chunk holds a timestamp: the same audio always gives the same bytes,
+    so rebuilding a dataset (with any `num_proc`) reproduces it exactly.
+    """
     if audio_format == "int16":
-        waveform = np.clip(waveform, -1.0, 1.0)
-    sf.write(buffer, waveform, SAMPLING_RATE, format="WAV", subtype=AUDIO_FORMATS[audio_format])
-    return buffer.getvalue()
+        buffer = BytesIO()
+        sf.write(buffer, np.clip(waveform, -1.0, 1.0), SAMPLING_RATE, format="WAV", subtype=AUDIO_FORMATS["int16"])
+        return buffer.getvalue()
+    data = np.ascontiguousarray(waveform, dtype="<f4").tobytes()
+    fmt = struct.pack("<HHIIHHH", 3, 1, SAMPLING_RATE, 4 * SAMPLING_RATE, 4, 32, 0)  # IEEE float, mono, 32 bit
+    chunks = [(b"fmt ", fmt), (b"fact", struct.pack("<I", len(data) // 4)), (b"data", data)]
+    body = b"".join(name + struct.pack("<I", len(payload)) + payload for name, payload in chunks)
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body
 
 
 def _generate_rows(shards: list[dict], max_duration: float | None, audio_format: str):
@@ -339,24 +355,23 @@ def _generate_rows(shards: list[dict], max_duration: float | None, audio_format:
                 log.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-def _generate_split(records: list[dict], split: str, work_dir: Path, num_proc: int, **kwargs) -> Dataset:
-    """Streams one split to Arrow files in `work_dir` (sharded over `num_proc` processes)."""
-    features = emoset_features()
-    if not records:
-        return Dataset.from_dict({name: [] for name in features}, features=features, split=split)
+def _generate(
+    records: list[dict], work_dir: Path, num_proc: int, max_duration: float | None, audio_format: str
+) -> Dataset:
+    """Decodes `records` into Arrow files in `work_dir` (sharded over `num_proc` processes), in their order."""
     shard_count = min(len(records), max(num_proc, math.ceil(len(records) / 2000)))
     size = math.ceil(len(records) / shard_count)
     shards = [
-        {"records": records[i : i + size], "skip_log": str(work_dir / f"skipped-{split}-{i // size:05d}.jsonl")}
+        {"records": records[i : i + size], "skip_log": str(work_dir / f"skipped-{i // size:05d}.jsonl")}
         for i in range(0, len(records), size)
     ]
     return Dataset.from_generator(
         _generate_rows,
-        features=features,
+        features=emoset_features(),
         cache_dir=str(work_dir / "cache"),
-        gen_kwargs={"shards": shards, **kwargs},
+        gen_kwargs={"shards": shards, "max_duration": max_duration, "audio_format": audio_format},
         num_proc=min(num_proc, len(shards)) if num_proc > 1 else None,
-        split=split,
+        split="emoset",
         fingerprint=uuid.uuid4().hex,
     )
 
@@ -388,7 +403,8 @@ def build_emoset(
         label_map (`str`, `os.PathLike`, `list` or [`LabelTable`], *optional*): User label file(s) overriding or
             extending the package table.
         num_proc (`int`, *optional*, defaults to 1): Decoding processes.
-        max_duration (`float`, *optional*): Skip (and record) files longer than this many seconds.
+        max_duration (`float`, *optional*): Skip (and record) files longer than this many seconds; a corpus that
+            loses files to this (or to unreadable audio) is split again from what is left.
         seed (`int`, *optional*, defaults to 42): Split seed.
         split_policy (`str`, *optional*, defaults to `"speaker"`): `"speaker"` (speaker-independent everywhere) or
             `"official"` (official splits as they are); see `exhubert.data.splits`.
@@ -434,15 +450,17 @@ def build_emoset(
         "sampling_rate": SAMPLING_RATE,
         "unmapped_labels": unmapped,
     }
+    decode_options = {"num_proc": num_proc, "max_duration": max_duration, "audio_format": audio_format}
+    split_options = {"policy": split_policy, "seed": seed, "ratios": ratios}
     if output_dir is None:
         work = Path(tempfile.mkdtemp(prefix="emoset-"))
-        dataset = _decode_all(plans, work, num_proc, max_duration, audio_format)[0]
+        dataset = _decode_all(plans, work, decode_options, split_options)[0]
         logger.info("EmoSet++ built in %s (temporary; pass output_dir to keep it)", work)
         return dataset
     with atomic_directory(output_dir, overwrite=overwrite) as tmp:
         work = tmp / ".work"
         work.mkdir()
-        dataset, skipped = _decode_all(plans, work, num_proc, max_duration, audio_format)
+        dataset, skipped = _decode_all(plans, work, decode_options, split_options)
         dataset.save_to_disk(str(tmp))
         del dataset
         shutil.rmtree(work)
@@ -450,28 +468,55 @@ def build_emoset(
     return load_from_disk(str(output_dir))
 
 
-def _decode_all(plans, work: Path, num_proc: int, max_duration, audio_format) -> tuple[DatasetDict, list[dict]]:
-    """Decodes every planned record into a `DatasetDict`; returns it with the skips of the plan and the decode."""
-    by_split: dict[str, list[dict]] = defaultdict(list)
-    for plan in plans:
-        for record in plan.records:
-            by_split[record["split"]].append(record)
-    splits = {}
-    for split in SPLITS:
-        records = sorted(by_split.get(split, []), key=lambda r: (r["corpus"], r["id"]))
-        logger.info("Decoding %d %s utterances", len(records), split)
-        splits[split] = _generate_split(
-            records, split, work, num_proc, max_duration=max_duration, audio_format=audio_format
+def _decode_all(plans: list[CorpusPlan], work: Path, decode_options: dict, split_options: dict) -> tuple:
+    """
+    Decodes every planned record once, re-splits the corpora that lost files while decoding (unreadable or longer
+    than `max_duration`), and returns `(DatasetDict, skipped)`: the dataset and every skip of the plan and the decode.
+    """
+    records = sorted((r for plan in plans for r in plan.records), key=lambda r: (r["corpus"], r["id"]))
+    logger.info("Decoding %d utterances", len(records))
+    try:
+        decoded = _generate(records, work, **decode_options)
+    except ValueError:  # `datasets` refuses to build a dataset of zero rows
+        decode_skips = _read_skip_logs(work)
+        if len(decode_skips) < len(records):
+            raise
+        raise ValueError(
+            f"No file could be decoded and kept: all {len(records)} were skipped (first: {decode_skips[0]['path']}: "
+            f"{decode_skips[0]['reason']})."
+        ) from None
+    decode_skips = _read_skip_logs(work)
+    for (corpus, stage), count in sorted(Counter((e["corpus"], e["stage"]) for e in decode_skips).items()):
+        logger.warning(
+            "%s: %d files skipped at the %s stage (listed with the reasons in the report)", corpus, count, stage
         )
-    skipped = [entry for plan in plans for entry in plan.skipped]
+    skipped = [entry for plan in plans for entry in plan.skipped] + decode_skips
+    row_of = {identifier: index for index, identifier in enumerate(decoded.select_columns(["id"])["id"])}
+    for plan in plans:
+        kept = [record for record in plan.records if record["id"] in row_of]
+        if len(kept) < len(plan.records):
+            plan.records = kept
+            plan.assign_splits(**split_options)
+    indices: dict[str, list[int]] = {split: [] for split in SPLITS}
+    for record in records:
+        if record["id"] in row_of:
+            indices[record["split"]].append(row_of[record["id"]])
+    return DatasetDict({split: _subset(decoded, indices[split], split) for split in SPLITS}), skipped
+
+
+def _subset(dataset: Dataset, indices: list[int], split: str) -> Dataset:
+    """`dataset.select(indices)` named `split` (`select` keeps the source's split name; no data is copied)."""
+    part = dataset.select(indices)
+    return Dataset(part.data, info=part.info, split=NamedSplit(split), indices_table=part._indices)
+
+
+def _read_skip_logs(work: Path) -> list[dict]:
+    """The skips recorded by the decoding processes (`skipped-*.jsonl` in `work`)."""
+    entries = []
     for log in sorted(work.glob("skipped-*.jsonl")):
         with log.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    entry = json.loads(line)
-                    logger.warning("skipped %s: %s", entry["path"], entry["reason"])
-                    skipped.append(entry)
-    return DatasetDict(splits), skipped
+            entries += [json.loads(line) for line in handle if line.strip()]
+    return entries
 
 
 def write_build_report(

@@ -387,21 +387,26 @@ class LabelTable:
             missing=[(corpus_id, raw_label)],
         )
 
-    def distinct_label_counts(self) -> dict[str, int]:
+    def distinct_label_counts(self, corpora: Iterable[str] | None = None) -> dict[str, int]:
         """
         Counts of distinct labels under several counting rules (the paper reports 106 without saying how it counts).
+
+        Args:
+            corpora (`Iterable[str]`, *optional*): Count only these corpora.
 
         Returns:
             `dict` with `pairs` (distinct `(corpus, raw label)` rows), `raw_exact` (distinct raw strings),
             `raw_casefolded` (distinct raw strings after case folding: the main count), `emotions` (distinct
-            normalised emotions) and `corpora`.
+            normalised emotions), `excluded` (rows without a class) and `corpora`.
         """
-        rows = self.rows
+        keep = None if corpora is None else set(corpora)
+        rows = [row for row in self.rows if keep is None or row.corpus_id in keep]
         return {
             "pairs": len(rows),
             "raw_exact": len({row.raw_label for row in rows}),
             "raw_casefolded": len({row.raw_label.casefold() for row in rows}),
             "emotions": len({row.emotion for row in rows}),
+            "excluded": sum(row.excluded for row in rows),
             "corpora": len({row.corpus_id for row in rows}),
         }
 

@@ -5,6 +5,7 @@ import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
 from datasets import Dataset, DatasetDict, load_from_disk
 
 from .labels import CLASS_NAMES
@@ -13,7 +14,10 @@ from .splits import SPLITS
 STATS_FILE = "stats.json"
 """Name of the build report in a saved EmoSet++ folder."""
 
-_COLUMNS = ("corpus", "label", "duration", "speaker", "language")
+LONG_UTTERANCE_SECONDS = 30.0
+"""Utterances longer than this are reported (they dominate padded batches); `--max-duration` skips them."""
+
+_COLUMNS = ("corpus", "label", "duration", "speaker", "language", "id")
 
 
 def _empty_entry() -> dict:
@@ -30,8 +34,9 @@ def compute_stats(dataset: DatasetDict | Dataset) -> dict:
 
     Returns:
         `dict` with `total` (all splits and corpora), `splits` (`{split: entry}`), `corpora`
-        (`{corpus: entry + "splits": {split: entry}, "languages": [...]}`) and `durations` (min/mean/max seconds);
-        an entry is `{"utterances", "hours", "speakers", "classes": {class name: count}}`.
+        (`{corpus: entry + "splits": {split: entry}, "languages": [...]}`) and `durations` (min/mean/max seconds,
+        `longest` id, `long`: how many last over `LONG_UTTERANCE_SECONDS`); an entry is
+        `{"utterances", "hours", "speakers", "classes": {class name: count}}`.
 
     Raises:
         ValueError: a split has no `label` column.
@@ -56,8 +61,9 @@ def compute_stats(dataset: DatasetDict | Dataset) -> dict:
         for name, default in (("corpus", "unknown"), ("duration", 0.0), ("speaker", None), ("language", None)):
             if name not in columns:
                 columns[name] = [default] * len(part)
+        columns.setdefault("id", [f"{split}[{index}]" for index in range(len(part))])
         splits[split] = _empty_entry()
-        for corpus, label, duration, speaker, language in zip(*(columns[name] for name in _COLUMNS)):
+        for corpus, label, duration, speaker, language, identifier in zip(*(columns[name] for name in _COLUMNS)):
             if corpus not in corpora:
                 corpora[corpus] = {**_empty_entry(), "splits": {name: _empty_entry() for name in SPLITS}}
             entry = corpora[corpus]
@@ -66,7 +72,7 @@ def compute_stats(dataset: DatasetDict | Dataset) -> dict:
                 target["utterances"] += 1
                 target["hours"] += duration / 3600
                 target["classes"][CLASS_NAMES[label]] += 1
-            durations.append(duration)
+            durations.append((duration, identifier))
             if language is not None:
                 languages[corpus].add(language)
             if speaker is not None:
@@ -86,10 +92,13 @@ def compute_stats(dataset: DatasetDict | Dataset) -> dict:
     nested = [sub for corpus_entry in corpora.values() for sub in corpus_entry["splits"].values()]
     for entry in [total, *splits.values(), *corpora.values(), *nested]:
         entry["hours"] = round(entry["hours"], 4)
+    longest = max(durations, default=(0.0, None))
     summary = {
-        "min": round(min(durations), 3) if durations else 0.0,
-        "mean": round(sum(durations) / len(durations), 3) if durations else 0.0,
-        "max": round(max(durations), 3) if durations else 0.0,
+        "min": round(min(durations, default=(0.0, None))[0], 3),
+        "mean": round(sum(d for d, _ in durations) / len(durations), 3) if durations else 0.0,
+        "max": round(longest[0], 3),
+        "longest": longest[1],
+        "long": sum(d > LONG_UTTERANCE_SECONDS for d, _ in durations),
     }
     return {
         "total": total,
@@ -149,6 +158,11 @@ def format_stats(stats: dict, max_listed: int | None = 20) -> str:
     durations = stats.get("durations")
     if durations:
         lines.append(f"durations: min {durations['min']} s, mean {durations['mean']} s, max {durations['max']} s")
+        if durations.get("long"):
+            lines.append(
+                f"warning: {durations['long']} utterances are longer than {LONG_UTTERANCE_SECONDS:g} s (longest: "
+                f"{durations['longest']}, {durations['max']} s); build with `--max-duration S` to skip them"
+            )
     if info:
         lines.append("")
         lines.append("split methods:")
@@ -216,11 +230,11 @@ def plot_stats(dataset_dir: str | os.PathLike, output_dir: str | os.PathLike | N
     plt.close(figure)
 
     figure, axis = plt.subplots(figsize=(6.0, 4.0))
-    for split in dataset:
-        values = dataset[split].select_columns(["duration"])["duration"]
-        values = list(values)
-        if values:
-            axis.hist(values, bins=40, alpha=0.6, label=f"{split} ({len(values)})")
+    values = {split: list(dataset[split].select_columns(["duration"])["duration"]) for split in dataset}
+    edges = np.histogram_bin_edges([d for split_values in values.values() for d in split_values] or [0.0], bins=40)
+    for split, split_values in values.items():
+        if split_values:
+            axis.hist(split_values, bins=edges, alpha=0.6, label=f"{split} ({len(split_values)})")
     axis.set_xlabel("duration (s)")
     axis.set_ylabel("utterances")
     axis.set_title("EmoSet++ utterance durations")

@@ -8,19 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from data.emoset_files import shared_corpus
 from datasets import load_from_disk
 
 from exhubert.cli.main import main
-
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
-def shared_corpus(name: str) -> Path:
-    """`tests/conftest.py::shared_corpus` (`from conftest import` may resolve to `tests/hub/conftest.py`)."""
-    path = SHARED_DATA / name
-    if not path.is_dir():
-        pytest.skip(f"real clips of {name} not available: {path} is missing (they live in the shared/ folder)")
-    return path
 
 
 def _corpus(root: Path) -> tuple[Path, Path]:
@@ -48,6 +39,10 @@ def test_labels(capsys):
     assert main(["emoset", "labels", "--corpus", "ravdess", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [row["raw_label"] for row in rows] == ["01", "02", "03", "04", "05", "06", "07", "08"]
+    assert main(["emoset", "labels", "--corpus", "iemocap"]) == 0
+    out = capsys.readouterr().out
+    assert "11 (corpus, raw label) rows in 1 corpora, 2 excluded on purpose." in out
+    assert "distinct raw labels: 11 " in out
     assert main(["emoset", "labels", "--corpus", "nope"]) == 2
     assert "No label rows for nope" in capsys.readouterr().err
 

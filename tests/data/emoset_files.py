@@ -6,10 +6,19 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 """The shared real clips (`../shared/data/{ravdess,savee,urdu}`)."""
+
+
+def shared_corpus(name: str) -> Path:
+    """Path of a real corpus sample in `../shared/data/<name>`; skips the calling test with the reason when absent."""
+    path = SHARED_DATA / name
+    if not path.is_dir():
+        pytest.skip(f"real clips of {name} not available: {path} is missing (they live in the shared/ folder)")
+    return path
 
 
 def write_tone(

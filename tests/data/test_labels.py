@@ -82,6 +82,9 @@ def test_distinct_label_counts(table):
     assert counts["pairs"] == len(rows)
     assert counts["raw_exact"] == len({row.raw_label for row in rows})
     assert counts["emotions"] <= counts["raw_casefolded"] <= counts["raw_exact"] <= counts["pairs"]
+    assert counts["excluded"] == sum(row.excluded for row in rows)
+    two = table.distinct_label_counts(["savee", "ravdess"])
+    assert two == {"pairs": 15, "raw_exact": 15, "raw_casefolded": 15, "emotions": 8, "excluded": 0, "corpora": 2}
 
 
 def test_user_override_file(tmp_path, table):

@@ -15,7 +15,7 @@ from exhubert.data.splits import (
     utterance_split,
 )
 
-from .emoset_files import SHARED_DATA
+from .emoset_files import shared_corpus
 
 
 def synthetic(n_speakers=30, per_speaker=20, classes=6, seed=0):
@@ -59,10 +59,7 @@ def test_class_coverage_when_speakers_hold_few_classes():
 
 
 def test_urdu_file_names_split_speaker_independently():
-    root = SHARED_DATA / "urdu"
-    if not root.is_dir():
-        pytest.skip(f"real clips of urdu not available: {root} is missing")
-    files = sorted(root.rglob("*.wav"))
+    files = sorted(shared_corpus("urdu").rglob("*.wav"))
     speakers = [re.match(r"(S[MF]\d+)_", path.name).group(1) for path in files]
     labels = [path.parent.name for path in files]
     result = assign_splits(speakers, labels, salt="urdu")

@@ -2,7 +2,7 @@
 
 import json
 
-from datasets import load_from_disk
+from datasets import Dataset, load_from_disk
 
 from exhubert.data.labels import CLASS_NAMES
 from exhubert.data.splits import SPLITS
@@ -46,3 +46,12 @@ def test_plots_are_written(emoset_build, tmp_path):
     assert sorted(p.name for p in paths) == ["class_distribution.png", "duration_histogram.png"]
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+
+
+def test_long_utterances_are_reported():
+    rows = {"label": [0, 1, 1], "corpus": ["a", "a", "b"], "duration": [2.0, 45.5, 31.0], "id": ["a/x", "a/y", "b/z"]}
+    stats = compute_stats(Dataset.from_dict(rows))
+    assert stats["durations"] == {"min": 2.0, "mean": 26.167, "max": 45.5, "longest": "a/y", "long": 2}
+    text = format_stats(stats)
+    assert "warning: 2 utterances are longer than 30 s (longest: a/y, 45.5 s)" in text and "--max-duration" in text
+    assert "warning" not in format_stats(compute_stats(Dataset.from_dict({"label": [0], "duration": [3.0]})))

@@ -136,7 +136,7 @@ def emodb(root: Path) -> Miniature:
     m = Miniature(root)
     m.expected[put(root, "wav/03a01Wa.wav")] = dict(raw_label="W", speaker="03", gender="male", text="a01")
     m.expected[put(root, "wav/16b10Tb.wav")] = dict(raw_label="T", speaker="16", gender="female", text="b10")
-    m.unparseable.append(put(root, "wav/03a01W.wav"))
+    m.unparseable += [put(root, "wav/03a01W.wav"), put(root, "wav/99a01Wa.wav")]
     m.unknown_label.append(put(root, "wav/08a02Xa.wav"))
     return m
 
@@ -146,7 +146,7 @@ def emovo(root: Path) -> Miniature:
     m = Miniature(root)
     m.expected[put(root, "f1/dis-f1-b1.wav")] = dict(raw_label="dis", speaker="f1", gender="female", text="b1")
     m.expected[put(root, "M3/SOR-M3-N5.wav")] = dict(raw_label="sor", speaker="m3", gender="male", text="n5")
-    m.unparseable.append(put(root, "f1/dis_f1_b1.wav"))
+    m.unparseable += [put(root, "f1/dis_f1_b1.wav"), put(root, "f4/dis-f4-b1.wav")]
     m.unknown_label.append(put(root, "f2/xyz-f2-b2.wav"))
     return m
 

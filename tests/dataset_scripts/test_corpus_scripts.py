@@ -1,20 +1,25 @@
 """Tests of the corpus scripts in `dataset_scripts/`: generated miniature trees for every script, and real clips."""
 
 import csv
+import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, shared_corpus
 from corpus_miniatures import GENERATORS, container_bytes, emofilm
+from data.emoset_files import SHARED_DATA, shared_corpus
+from datasets import load_from_disk
 
 import dataset_scripts
 from dataset_scripts import get_script
+from exhubert.data.builder import build_emoset
 from exhubert.data.corpus import CorpusScript
+from exhubert.data.labels import LabelTable
+from exhubert.data.splits import speaker_overlap
 
-CATALOG = REPO_ROOT.parent / "shared" / "emoset" / "catalog.csv"
-LABELS = REPO_ROOT.parent / "shared" / "emoset" / "labels.csv"
+CATALOG = SHARED_DATA.parent / "emoset" / "catalog.csv"
+LABELS = SHARED_DATA.parent / "emoset" / "labels.csv"
 SCRIPTED = [c for c in dataset_scripts.available_corpora() if c != "manifest"]
 ISO_639_1 = set(
     "aa ab af ak am ar as ay az be bg bn bo br bs ca cs cy da de dv dz el en eo es et eu fa fi "
@@ -59,26 +64,28 @@ def test_script_attributes(corpus_id):
     assert script.audio_extensions and all(e.startswith(".") for e in script.audio_extensions)
     re.compile(script.file_pattern)
     # No script here has an official split that separates speakers (ESD's and MELD's do not).
-    assert getattr(script, "official_split_speaker_independent", False) is False
+    assert script.official_split_speaker_independent is False
+    if script.speaker_ids:
+        assert len(set(script.speaker_ids)) == len(script.speaker_ids) == script.expected_speakers
+
+
+def leading_number(text: str) -> int | None:
+    """The count a catalog cell starts with (`"3000 (EmoBox: 2838)"` -> 3000), `None` for `unknown`."""
+    match = re.match(r"\d+", text)
+    return int(match.group()) if match else None
 
 
 @pytest.mark.parametrize("corpus_id", SCRIPTED)
 def test_script_matches_catalog_and_label_list(corpus_id):
     catalog = {row["corpus_id"]: row for row in read_shared_csv(CATALOG)}
-    assert corpus_id in catalog
-    assert set(get_script(corpus_id).languages) == set(catalog[corpus_id]["languages"].split("|"))
+    script, entry = get_script(corpus_id), catalog[corpus_id]
+    assert set(script.languages) == set(entry["languages"].split("|"))
+    assert script.expected_files == leading_number(entry["n_utterances"])
+    if script.expected_speakers is not None:
+        assert script.expected_speakers == leading_number(entry["n_speakers"])
+    assert script.has_official_split == entry["official_split"].startswith("official")
     raw_labels = {row["raw_label"] for row in read_shared_csv(LABELS) if row["corpus_id"] == corpus_id}
-    assert set(get_script(corpus_id).label_set) == raw_labels
-
-
-@pytest.mark.parametrize("corpus_id", SCRIPTED)
-def test_every_label_is_in_the_label_table(corpus_id):
-    labels = pytest.importorskip("exhubert.data.labels", reason="exhubert.data.labels is not written yet")
-    table = labels.LabelTable.load()
-    for raw_label in get_script(corpus_id).label_set:
-        mapping = table.lookup(corpus_id, raw_label)
-        assert mapping.raw_label == raw_label
-        assert mapping.class_id is None or 0 <= mapping.class_id <= 5
+    assert set(script.label_set) == raw_labels
 
 
 @pytest.mark.parametrize("corpus_id", sorted(GENERATORS))
@@ -113,7 +120,13 @@ def test_miniature_skips_are_reported(corpus_id, miniatures, scans):
 
 @pytest.mark.parametrize("corpus_id", sorted(GENERATORS))
 def test_miniature_warns_about_the_partial_copy(corpus_id, scans):
-    assert any("partial copy" in w for w in scans[corpus_id].warnings)
+    (warning,) = [w for w in scans[corpus_id].warnings if "partial copy" in w]
+    script = get_script(corpus_id)
+    found = {e.speaker for e in scans[corpus_id].examples}
+    missing = [speaker for speaker in script.speaker_ids if speaker not in found]
+    assert (f"speakers (no file of {', '.join(missing)})" in warning) == bool(missing)
+    for speaker, reason in [(e, r) for e, r in scans[corpus_id].skipped if "documented" in r]:
+        assert script.name in reason and "speaker" in reason, speaker
 
 
 @pytest.mark.parametrize("corpus_id", SCRIPTED)
@@ -193,3 +206,31 @@ def test_real_urdu():
     assert {e.speaker for e in scan.examples if e.gender == "female"} == {s for s in speakers if s.startswith("SF")}
     labels_per_speaker = {s: {e.raw_label for e in scan.examples if e.speaker == s} for s in speakers}
     assert {s for s, labels in labels_per_speaker.items() if len(labels) > 1} == {"SM3", "SM5", "SM6"}
+
+
+def test_every_miniature_builds_into_emoset(miniatures, scans, tmp_path):
+    """All scripts at once through the builder: labels mapped, audio decoded, official splits kept, no speaker leak."""
+    table = LabelTable.load()
+    build_emoset({cid: m.root for cid, m in miniatures.items()}, tmp_path / "emoset")
+    dataset = load_from_disk(str(tmp_path / "emoset"))
+    info = json.loads((tmp_path / "emoset" / "stats.json").read_text())["corpus_info"]
+    assert set(info) == set(miniatures)
+    rows = {}
+    for split in dataset:
+        for row in dataset[split].remove_columns("audio"):
+            rows[row["id"]] = {**row, "split": split}
+    for corpus_id, scan in scans.items():
+        kept = [e for e in scan.examples if not table.lookup(corpus_id, e.raw_label).excluded]
+        built = {f"{corpus_id}/{e.id}": e for e in kept}
+        assert {i for i in rows if i.split("/", 1)[0] == corpus_id} == set(built), corpus_id
+        for identifier, example in built.items():
+            row = rows[identifier]
+            assert row["official_split"] == example.split and row["raw_label"] == example.raw_label
+            assert row["language"] == example.language and row["duration"] > 0.04, identifier
+        speakers = [rows[i]["speaker"] for i in built]
+        splits = [rows[i]["split"] for i in built]
+        if len({s for s in speakers if s is not None}) >= 3:
+            assert info[corpus_id]["split_method"] == "speaker-independent"
+            assert speaker_overlap(speakers, splits) == {}, corpus_id
+    segment = rows["iemocap/Ses02M_script01_1_F004"]
+    assert abs(segment["duration"] - 1.0) < 0.01
