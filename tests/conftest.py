@@ -1,7 +1,6 @@
-"""Session fixtures shared by the whole suite: tiny random models (built once) and the shared real clips."""
+"""Session fixtures shared by the whole suite: tiny random models, built once (real clips: `data/emoset_files.py`)."""
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -9,17 +8,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
-
-
-def shared_corpus(name: str) -> Path:
-    """Path of a real corpus sample in `../shared/data/<name>`; skips the test with the reason when absent."""
-    path = SHARED_DATA / name
-    if not path.is_dir():
-        pytest.skip(f"real clips of {name} not available: {path} is missing (they live in the shared/ folder)")
-    return path
 
 
 @pytest.fixture(scope="session")
