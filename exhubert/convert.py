@@ -71,16 +71,26 @@ def is_original_config(config: dict) -> bool:
     )
 
 
-def check_not_original_checkpoint(path: str | os.PathLike) -> None:
+def check_not_original_checkpoint(path: str | os.PathLike, revision: str | None = None) -> None:
     """
-    Raises a `ValueError` that explains the conversion when `path` is a local directory holding the published
-    ExHuBERT layout; does nothing for anything else (Hub ids included).
+    Raises a `ValueError` that explains the conversion when `path` (a local directory, or a Hub id whose config is
+    reachable or cached) holds the published ExHuBERT layout; does nothing for anything else.
+
+    Args:
+        path (`str` or `os.PathLike`): Model directory or Hub id.
+        revision (`str`, *optional*): Hub revision.
     """
-    config_file = Path(path) / "config.json"
-    if not config_file.is_file():
-        return
+    from transformers.utils import cached_file
+
     try:
-        config = json.loads(config_file.read_text())
+        config_file = cached_file(
+            path,
+            "config.json",
+            revision=revision,
+            _raise_exceptions_for_missing_entries=False,
+            _raise_exceptions_for_connection_errors=False,
+        )
+        config = json.loads(Path(config_file).read_text()) if config_file else {}
     except (OSError, ValueError):
         return
     if is_original_config(config):

@@ -19,6 +19,10 @@ from .inference.predict import load_model, pads_exactly, receptive_field
 logger = logging.getLogger(__name__)
 
 
+class OnnxVerificationError(ValueError):
+    """The exported graph does not reproduce PyTorch's logits within the tolerance; nothing was written."""
+
+
 class _LogitsOnly(torch.nn.Module):
     """Wraps a classifier so that the exported graph maps `(input_values[, attention_mask])` to `logits`."""
 
@@ -28,6 +32,7 @@ class _LogitsOnly(torch.nn.Module):
         self.with_mask = with_mask
 
     def forward(self, input_values, attention_mask=None):
+        """Returns the logits of the wrapped model."""
         if self.with_mask:
             return self.model(input_values, attention_mask=attention_mask).logits
         return self.model(input_values).logits
@@ -93,7 +98,7 @@ def export_onnx(
 
     Raises:
         ImportError: the `onnx` extra is not installed.
-        RuntimeError: the verification fails.
+        OnnxVerificationError: the verification fails (a `ValueError`, so the command line reports it).
     """
     _require_onnx()
     import onnxruntime
@@ -130,7 +135,7 @@ def export_onnx(
                 differences.append(float(np.abs(onnx_logits - torch_logits).max()))
             max_difference = max(differences)
             if max_difference > atol:
-                raise RuntimeError(
+                raise OnnxVerificationError(
                     f"The ONNX export of {model_name_or_path} differs from PyTorch by {max_difference:.3g} "
                     f"(> {atol}); the file was not written."
                 )
@@ -142,4 +147,4 @@ def export_onnx(
     return {"path": str(output_path), "inputs": names, "labels": labels, "max_abs_difference": max_difference}
 
 
-__all__ = ["export_onnx"]
+__all__ = ["OnnxVerificationError", "export_onnx"]

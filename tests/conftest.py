@@ -3,11 +3,14 @@
 import os
 
 import pytest
+import torch
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+torch.set_num_threads(1)  # the tiny models of the suite run fastest on one thread
 
 
 @pytest.fixture(scope="session")

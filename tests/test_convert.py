@@ -265,6 +265,22 @@ def test_from_pretrained_and_predict_refuse_the_published_layout(converted):
         predict(src, np.zeros(16000, dtype=np.float32))
 
 
+def test_predict_refuses_the_published_layout_by_hub_id(tmp_path, monkeypatch):
+    """A Hub id whose (cached) config is the published layout gets the same message, before any weight download."""
+    import huggingface_hub.constants
+
+    from exhubert.inference import predict
+
+    snapshot = tmp_path / "hub" / "models--amiriparian--ExHuBERT" / "snapshots" / ("0" * 40)
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_text(json.dumps(published_config()))
+    (tmp_path / "hub" / "models--amiriparian--ExHuBERT" / "refs").mkdir()
+    (tmp_path / "hub" / "models--amiriparian--ExHuBERT" / "refs" / "main").write_text("0" * 40)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    with pytest.raises(ValueError, match="exhubert convert-original amiriparian/ExHuBERT OUTPUT_DIR"):
+        predict("amiriparian/ExHuBERT", np.zeros(16000, dtype=np.float32))
+
+
 def test_identity_gates_statistics_are_zero():
     config = published_config()
     sd = published_state_dict(config, "weight_g")

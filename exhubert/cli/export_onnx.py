@@ -23,16 +23,10 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exports `args.model` to `args.output` and prints the verification result."""
-    import sys
-
     from ..export_onnx import export_onnx
 
-    try:
-        verify, remote = not args.no_verify, args.trust_remote_code
-        report = export_onnx(args.model, args.output, verify=verify, atol=args.atol, trust_remote_code=remote)
-    except (ImportError, RuntimeError) as error:
-        print(f"exhubert export-onnx: error: {error}", file=sys.stderr)
-        return 2
+    verify, remote = not args.no_verify, args.trust_remote_code
+    report = export_onnx(args.model, args.output, verify=verify, atol=args.atol, trust_remote_code=remote)
     print(f"Wrote {report['path']} (inputs: {', '.join(report['inputs'])}; outputs: logits over {report['labels']})")
     if report["max_abs_difference"] is not None:
         print(f"ONNX Runtime vs PyTorch: max |logit difference| = {report['max_abs_difference']:.3g}")

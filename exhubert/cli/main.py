@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0
-    except (OSError, ValueError, StrictDataclassError) as error:
+    except (ImportError, OSError, ValueError, StrictDataclassError) as error:  # ImportError: a missing extra
         print(f"exhubert {args.command}: error: {error}", file=sys.stderr)
         return 2
 

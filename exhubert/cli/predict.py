@@ -12,7 +12,7 @@ def register(subparsers) -> None:
         description=(
             "Decode audio of any format, sampling rate and channel count, and print or save per-file (and, with "
             "--window, per-window) class probabilities, arousal and valence. Exit code 0: every file was "
-            "classified; 1: some files failed (reported on stderr and in the output); 2: usage error."
+            "classified; 1: some files failed (each reported in the output, the count on stderr); 2: usage error."
         ),
     )
     parser.add_argument("model", help="model directory or Hub id (ExHuBERT or any audio classification checkpoint)")
@@ -45,21 +45,21 @@ def run(args: argparse.Namespace) -> int:
         trust_remote_code=args.trust_remote_code,
         progress=False if args.no_progress else None,
     )
-    for result in results:
-        if result["error"]:
-            print(f"exhubert predict: failed: {result['error']}", file=sys.stderr)
     if args.output is not None:
         write_predictions(results, args.output)
         print(f"Wrote {len(results)} results to {args.output}")
     else:
         for result in results:
-            if result["error"]:
-                continue
-            dimensions = "".join(
-                f"  {name}={result[name]:.3f}" for name in ("arousal", "valence") if result[name] is not None
-            )
-            print(f"{result['source']}  {result['label']}  p={max(result['probabilities'].values()):.3f}{dimensions}")
+            print(_summary_line(result))
     failed = num_failed(results)
     if failed:
-        print(f"exhubert predict: {failed} of {len(results)} inputs failed.", file=sys.stderr)
+        where = f"the error column of {args.output}" if args.output is not None else "the FAILED lines on stdout"
+        print(f"exhubert predict: {failed} of {len(results)} inputs failed; see {where}.", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _summary_line(result: dict) -> str:
+    if result["error"]:
+        return f"{result['source']}  FAILED  {result['error']}"
+    dimensions = "".join(f"  {name}={result[name]:.3f}" for name in ("arousal", "valence") if result[name] is not None)
+    return f"{result['source']}  {result['label']}  p={max(result['probabilities'].values()):.3f}{dimensions}"

@@ -27,14 +27,7 @@ def run(args: argparse.Namespace) -> int:
     """Pushes `args.model_dir` to `args.repo_id` and prints the commit URL."""
     from ..hub.push import push_model
 
-    info = push_model(
-        args.model_dir,
-        args.repo_id,
-        private=args.private,
-        token=args.token,
-        commit_message=args.commit_message,
-        revision=args.revision,
-        create_pr=args.create_pr,
-    )
+    options = ("private", "token", "commit_message", "revision", "create_pr")
+    info = push_model(args.model_dir, args.repo_id, **{name: getattr(args, name) for name in options})
     print(f"Pushed {args.model_dir} to {args.repo_id}: {getattr(info, 'commit_url', info)}")
     return 0

@@ -101,10 +101,9 @@ def _config_of(model_or_config) -> tuple[PretrainedConfig, PreTrainedModel | Non
     if isinstance(model_or_config, PretrainedConfig):
         return model_or_config, None
     if isinstance(model_or_config, (str, os.PathLike)):
-        if not (Path(model_or_config) / "config.json").is_file():
-            raise FileNotFoundError(
-                f"{model_or_config} has no config.json: pass a directory written by save_pretrained."
-            )
+        from ..inference.predict import check_model_path
+
+        check_model_path(model_or_config)
         return AutoConfig.from_pretrained(model_or_config), None
     raise TypeError(f"Expected a model, a config or a model directory, got {type(model_or_config).__name__}.")
 
@@ -124,7 +123,7 @@ def _parameter_counts(config, model) -> dict | None:
             counts = ExHubertForSequenceClassification(config).num_parameters_by_status()
     else:
         return None
-    return {**counts, **{f"{k}_m": f"{v / 1e6:.2f}M" for k, v in counts.items()}}
+    return {key: f"{value:,} ({value / 1e6:.2f}M)" for key, value in counts.items()}
 
 
 def _expansion(config) -> dict | None:
@@ -201,6 +200,27 @@ def _corpus_script(corpus_id: str):
         return None
 
 
+def _table_label_mapping(corpora, labels: list[str]) -> tuple[dict[str, dict[str, list[str]]], str | None]:
+    """
+    Class -> corpus -> raw labels of the training corpora, read from the package label table, for models with the
+    ExHuBERT classes; returns the mapping and the table version (`({}, None)` when it does not apply).
+    """
+    from ..data.labels import CLASS_NAMES, LabelTable
+
+    if not corpora or list(labels) != list(CLASS_NAMES):
+        return {}, None
+    table = LabelTable.load()
+    mapping: dict[str, dict[str, list[str]]] = {}
+    for corpus in sorted(corpora):
+        for row in table.rows_for(corpus):
+            if row.class_name is None:
+                continue
+            same = row.raw_label.casefold() == row.emotion.casefold()
+            raw = row.raw_label if same else f"{row.raw_label} ({row.emotion})"
+            mapping.setdefault(row.class_name, {}).setdefault(corpus, []).append(raw)
+    return {label: mapping[label] for label in labels if label in mapping}, table.version
+
+
 def _cell(value) -> str:
     """Text safe inside a markdown table cell (no pipe, no line break)."""
     return " ".join(str(value).split()).replace("|", "\\|")
@@ -263,7 +283,7 @@ def generate_model_card(model_or_config, card_data: ModelCardData | None = None)
         `str`, the card in markdown with a YAML metadata header.
 
     Raises:
-        FileNotFoundError: a directory without `config.json`.
+        FileNotFoundError: a directory without `config.json` (see [`~exhubert.inference.predict.check_model_path`]).
     """
     from .. import __version__
     from ..inference.predict import label_dimensions
@@ -288,6 +308,10 @@ def generate_model_card(model_or_config, card_data: ModelCardData | None = None)
         )
     else:
         dimensions_note = "The class names carry no arousal/valence levels, so only class probabilities are reported."
+
+    label_mapping, table_version = card_data.label_mapping, None
+    if not label_mapping:
+        label_mapping, table_version = _table_label_mapping(card_data.training_corpora, labels)
 
     model_id = card_data.repo_id or MODEL_ID_PLACEHOLDER
     model_name = card_data.model_name or (card_data.repo_id or "").split("/")[-1] or "ExHuBERT speech emotion model"
@@ -336,8 +360,9 @@ def generate_model_card(model_or_config, card_data: ModelCardData | None = None)
                 "label": label,
                 "sources": _cell("; ".join(f"{corpus}: {', '.join(raws)}" for corpus, raws in sorted(m.items()))),
             }
-            for label, m in card_data.label_mapping.items()
+            for label, m in label_mapping.items()
         ],
+        label_table_version=table_version,
         eval_split=card_data.eval_split,
         evaluation=evaluation,
         evaluation_mean=evaluation_mean,

@@ -6,6 +6,7 @@ extractor and the model card. Datasets go up as Parquet shards with embedded aud
 Both are one commit, built from `CommitOperationAdd` operations.
 """
 
+import dataclasses
 import json
 import logging
 import math
@@ -13,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..inference.predict import check_model_path
 from .model_card import MODEL_ID_PLACEHOLDER, ModelCardData, generate_model_card
 
 logger = logging.getLogger(__name__)
@@ -96,11 +98,7 @@ def check_model_dir(model_dir: str | os.PathLike) -> dict:
     model_dir = Path(model_dir)
     if not model_dir.is_dir():
         raise FileNotFoundError(f"Model directory {model_dir} does not exist.")
-    if not (model_dir / "config.json").is_file():
-        raise FileNotFoundError(
-            f"{model_dir} has no config.json: pass a directory written by `save_pretrained` (or `exhubert expand`, "
-            "`exhubert convert-original`, training)."
-        )
+    check_model_path(model_dir)
     if not any((model_dir / name).is_file() for name in WEIGHT_FILES):
         raise FileNotFoundError(f"{model_dir} holds no weights (expected one of {', '.join(WEIGHT_FILES)}).")
     config = json.loads((model_dir / "config.json").read_text())
@@ -121,6 +119,31 @@ def check_model_dir(model_dir: str | os.PathLike) -> dict:
                 "again with `save_pretrained`."
             )
     return config
+
+
+def _upload(repo_id: str, repo_type: str, operations: list, *, private: bool, token: str, **commit_kwargs):
+    """
+    Creates the repository if needed and commits `operations` in one commit. A refused request (a namespace that is
+    not the user's, a read-only or rejected token) becomes a [`HubPushError`] that says what to check.
+    """
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+
+    api = HfApi(token=token)
+    try:
+        api.create_repo(repo_id, private=private, exist_ok=True, repo_type=repo_type)
+        logger.info("Uploading %d files to the %s repository %s.", len(operations), repo_type, repo_id)
+        return api.create_commit(repo_id=repo_id, operations=operations, repo_type=repo_type, **commit_kwargs)
+    except HfHubHTTPError as error:
+        status = error.response.status_code if error.response is not None else None
+        if status not in (401, 403):
+            raise
+        namespace = repo_id.split("/")[0] if "/" in repo_id else "your user name"
+        raise HubPushError(
+            f"The Hub refused to write {repo_id!r} (HTTP {status}): check the repository id for a typo (the namespace "
+            f"{namespace!r} must be your user name or an organisation you can write to) and that the token has write "
+            f"access. Server message: {error.server_message or error}"
+        ) from error
 
 
 def push_model(
@@ -157,9 +180,9 @@ def push_model(
 
     Raises:
         FileNotFoundError: see [`check_model_dir`].
-        HubPushError: no token, or an invalid `repo_id`.
+        HubPushError: no token, an invalid `repo_id`, or the Hub refused the write (see the message).
     """
-    from huggingface_hub import CommitOperationAdd, HfApi
+    from huggingface_hub import CommitOperationAdd
 
     model_dir = Path(model_dir)
     check_model_dir(model_dir)
@@ -170,25 +193,20 @@ def push_model(
     if readme.is_file():
         card = readme.read_text(encoding="utf-8").replace(MODEL_ID_PLACEHOLDER, repo_id)
     else:
-        card_data = card_data or ModelCardData()
-        if card_data.repo_id is None:
-            card_data = ModelCardData(**{**card_data.__dict__, "repo_id": repo_id})
-        card = generate_model_card(model_dir, card_data)
+        card = generate_model_card(model_dir, dataclasses.replace(card_data or ModelCardData(), repo_id=repo_id))
     operations = [
         CommitOperationAdd(path_in_repo=path.relative_to(model_dir).as_posix(), path_or_fileobj=str(path))
         for path in _model_files(model_dir)
         if path != readme
     ]
     operations.append(CommitOperationAdd(path_in_repo="README.md", path_or_fileobj=card.encode("utf-8")))
-
-    api = HfApi(token=token)
-    api.create_repo(repo_id, private=private, exist_ok=True, repo_type="model")
-    logger.info("Uploading %d files from %s to %s.", len(operations), model_dir, repo_id)
-    return api.create_commit(
-        repo_id=repo_id,
-        operations=operations,
+    return _upload(
+        repo_id,
+        "model",
+        operations,
+        private=private,
+        token=token,
         commit_message=commit_message or "Upload ExHuBERT model",
-        repo_type="model",
         revision=revision,
         create_pr=create_pr,
     )
@@ -269,9 +287,9 @@ def push_dataset(
 
     Raises:
         FileNotFoundError: `dataset_dir` is not a saved dataset.
-        HubPushError: no token, or an invalid `repo_id`.
+        HubPushError: no token, an invalid `repo_id`, or the Hub refused the write (see the message).
     """
-    from huggingface_hub import CommitOperationAdd, HfApi
+    from huggingface_hub import CommitOperationAdd
 
     dataset_dir = Path(dataset_dir)
     dataset = _load_dataset_dict(dataset_dir)
@@ -284,19 +302,19 @@ def push_dataset(
     card = _with_data_configs(card, list(dataset))
 
     with tempfile.TemporaryDirectory(prefix="exhubert-push-") as staging:
-        operations = []
-        for split, split_dataset in dataset.items():
-            for path_in_repo, path in _write_parquet_shards(split_dataset, split, Path(staging), max_shard_size):
-                operations.append(CommitOperationAdd(path_in_repo=path_in_repo, path_or_fileobj=str(path)))
+        operations = [
+            CommitOperationAdd(path_in_repo=path_in_repo, path_or_fileobj=str(path))
+            for split, split_dataset in dataset.items()
+            for path_in_repo, path in _write_parquet_shards(split_dataset, split, Path(staging), max_shard_size)
+        ]
         operations.append(CommitOperationAdd(path_in_repo="README.md", path_or_fileobj=card.encode("utf-8")))
-        api = HfApi(token=token)
-        api.create_repo(repo_id, private=private, exist_ok=True, repo_type="dataset")
-        logger.info("Uploading %d files from %s to the dataset %s.", len(operations), dataset_dir, repo_id)
-        return api.create_commit(
-            repo_id=repo_id,
-            operations=operations,
+        return _upload(
+            repo_id,
+            "dataset",
+            operations,
+            private=private,
+            token=token,
             commit_message=commit_message or "Upload EmoSet++ dataset",
-            repo_type="dataset",
         )
 
 

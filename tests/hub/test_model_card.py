@@ -36,7 +36,9 @@ def test_card_contents(tiny_model):
     assert card.data.language == ["en"]  # from the RAVDESS and SAVEE corpus scripts
 
     counts = tiny_model.num_parameters_by_status()
-    assert f"{counts['total'] / 1e6:.2f}M total: {counts['trainable'] / 1e6:.2f}M trainable" in text
+    assert f"| Parameters | {counts['total']:,} ({counts['total'] / 1e6:.2f}M) total: {counts['trainable']:,}" in text
+    assert f"{counts['frozen']:,} ({counts['frozen'] / 1e6:.2f}M) frozen |" in text
+    assert counts["trainable"] > 0 and counts["frozen"] > 0
     assert "factor 2: all 2 of 2 original layers expanded, 4 transformer layers in total" in text
     assert "| Frozen at training | original layers, convolutional feature encoder |" in text
     # Corpora with sizes and a total; unknown hours leave the total empty.
@@ -66,7 +68,7 @@ def test_card_from_config_counts_on_meta_device(tiny_model, tiny_exhubert_dir):
     counts = tiny_model.num_parameters_by_status()
     for source in (config, tiny_exhubert_dir):
         text = generate_model_card(source)
-        assert f"{counts['total'] / 1e6:.2f}M total: {counts['trainable'] / 1e6:.2f}M trainable" in text
+        assert f"{counts['total']:,} ({counts['total'] / 1e6:.2f}M) total: {counts['trainable']:,} (" in text
 
 
 def test_card_for_a_plain_hubert_classifier(tiny_hubert_classifier):
@@ -82,3 +84,50 @@ def test_save_model_card(tmp_path, tiny_model):
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["README.md"]  # no temporary file left behind
     with pytest.raises(FileNotFoundError, match="has no config.json"):
         generate_model_card(tmp_path / "out")
+
+
+def test_label_mapping_from_the_label_table(tiny_model):
+    """Without an explicit mapping, the card lists the label-table rows of the training corpora."""
+    from exhubert.data.labels import LabelTable
+
+    text = generate_model_card(tiny_model, ModelCardData(training_corpora={"ravdess": 10, "savee": 5}))
+    assert "from the `exhubert` label table" in text and f"version\n{LabelTable.load().version}" in text
+    row = next(line for line in text.splitlines() if line.startswith("| `high_negative` |"))
+    assert "ravdess: 05 (anger), 06 (fear)" in row and "savee: a (anger), f (fear)" in row
+    assert "the per-corpus mapping of this model was not recorded" in generate_model_card(tiny_model)
+
+
+@pytest.fixture
+def recordings_dir(tmp_path):
+    """A working directory with `recordings/` holding a 4 s and a 1 s recording, as the card's command expects."""
+    import numpy as np
+    import soundfile as sf
+
+    rng = np.random.default_rng(0)
+    (tmp_path / "recordings").mkdir()
+    for name, seconds in (("long.wav", 4.0), ("short.flac", 1.0)):
+        sf.write(tmp_path / "recordings" / name, 0.1 * rng.standard_normal(int(seconds * 16000)), 16000)
+    return tmp_path
+
+
+def test_usage_snippets_run(tiny_exhubert_dir, recordings_dir, monkeypatch, capsys):
+    """Both usage snippets of the card run against the saved model (the Hub round trip runs the Python one too)."""
+    import re
+    import shlex
+
+    from exhubert.cli.main import main
+
+    text = generate_model_card(tiny_exhubert_dir)
+    python = (
+        re.search(r"```python\n(.*?)```", text, re.S).group(1).replace(MODEL_ID_PLACEHOLDER, str(tiny_exhubert_dir))
+    )
+    exec(compile(python, "model_card_snippet", "exec"), {})
+    assert "low_negative" in capsys.readouterr().out
+
+    command = re.search(r"```bash\n(.*?)\n```", text, re.S).group(1)
+    argv = shlex.split(command.replace(MODEL_ID_PLACEHOLDER, str(tiny_exhubert_dir)))
+    assert argv[:2] == ["exhubert", "predict"]
+    monkeypatch.chdir(recordings_dir)
+    assert main(argv[1:]) == 0
+    rows = (recordings_dir / "predictions.csv").read_text().splitlines()
+    assert len(rows) == 1 + (1 + 2) + (1 + 1)  # header; 4 s clip + windows 0-3 s, 1-4 s; 1 s clip + its one window

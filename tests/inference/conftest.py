@@ -1,11 +1,10 @@
 """Generated recordings for the prediction tests: formats, rates, channels, a long file and broken files."""
 
-import shutil
-import subprocess
-
 import numpy as np
 import pytest
 import soundfile as sf
+import torch
+from torchcodec.encoders import AudioEncoder
 
 
 def speech_like(seconds: float, rate: int, seed: int) -> np.ndarray:
@@ -22,8 +21,9 @@ def speech_like(seconds: float, rate: int, seed: int) -> np.ndarray:
 def recordings(tmp_path_factory):
     """
     Paths of generated recordings: `stereo` (16 kHz, different channels), `rate_44k` (44.1 kHz), `rate_8k` (8 kHz
-    FLAC), `mp3` (encoded by the ffmpeg binary), `long` (2 minutes), `empty` (0 bytes), `corrupt` (random bytes),
-    `short` (shorter than one HuBERT frame); plus `stereo_channels` (the two channels of `stereo`).
+    FLAC), `mp3` (22.05 kHz, encoded by FFmpeg through torchcodec), `flac_stereo` (44.1 kHz stereo FLAC), `long`
+    (2 minutes), `empty` (0 bytes), `corrupt` (random bytes), `short` (shorter than one HuBERT frame); plus
+    `stereo_channels` (the two channels of `stereo`).
     """
     root = tmp_path_factory.mktemp("recordings")
     paths = {}
@@ -38,14 +38,10 @@ def recordings(tmp_path_factory):
     paths["long"] = root / "long.wav"
     sf.write(paths["long"], np.concatenate([speech_like(10.0, 16000, i % 5) for i in range(12)]), 16000)
     paths["mp3"] = root / "clip.mp3"
-    if shutil.which("ffmpeg"):
-        wav = root / "for_mp3.wav"
-        sf.write(wav, speech_like(1.0, 22050, 5), 22050)
-        subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-codec:a", "libmp3lame", str(paths["mp3"])],
-            check=True,
-        )
-        wav.unlink()
+    AudioEncoder(torch.from_numpy(speech_like(1.0, 22050, 5))[None], sample_rate=22050).to_file(paths["mp3"])
+    paths["flac_stereo"] = root / "stereo_44k.flac"
+    channels = np.stack([speech_like(1.75, 44100, 1), speech_like(1.75, 44100, 3)])
+    AudioEncoder(torch.from_numpy(channels), sample_rate=44100).to_file(paths["flac_stereo"])
     paths["empty"] = root / "broken" / "empty.wav"
     paths["empty"].parent.mkdir()
     paths["empty"].write_bytes(b"")

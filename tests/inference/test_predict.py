@@ -1,7 +1,10 @@
 """`exhubert.inference.predict`: decoding of real-world files, windows, batching that never changes results."""
 
+import sys
+
 import numpy as np
 import pytest
+import soundfile as sf
 import torch
 from transformers import HubertConfig, HubertForSequenceClassification
 
@@ -10,7 +13,9 @@ from exhubert.data.audio import AudioDecodingError
 from exhubert.data.collator import AudioCollator
 from exhubert.expansion import default_feature_extractor
 from exhubert.inference import label_dimensions, predict
-from exhubert.inference.predict import collect_audio_files, pads_exactly
+from exhubert.inference.predict import RESULT_KEYS, collect_audio_files, pads_exactly
+
+predict_module = sys.modules["exhubert.inference.predict"]  # `exhubert.inference.predict` is the function
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +48,24 @@ def probabilities(result) -> np.ndarray:
     return np.array(list(result["probabilities"].values()))
 
 
-def count_forward_calls(model):
-    """Records the batch size of every forward call of `model`; returns `(calls, hook_handle)`."""
+def count_forward_calls(model, shapes=False):
+    """Records the batch size (or `(batch, samples)`) of every forward call of `model`; returns `(calls, handle)`."""
     calls = []
-    hook = lambda module, args, kwargs: calls.append(len(kwargs["input_values"]))  # noqa: E731
+
+    def hook(module, args, kwargs):
+        shape = tuple(kwargs["input_values"].shape)
+        calls.append(shape if shapes else shape[0])
+
     return calls, model.register_forward_pre_hook(hook, with_kwargs=True)
 
 
-def test_batched_equals_single_with_attention_mask(sharp_model):
+@pytest.fixture
+def full_batches(monkeypatch):
+    """Lifts the CPU cap on padded audio per batch, so that batches hold `batch_size` segments as on a GPU."""
+    monkeypatch.setattr(predict_module, "CPU_BATCH_SECONDS", float("inf"))
+
+
+def test_batched_equals_single_with_attention_mask(sharp_model, full_batches):
     waveforms = clips([16000, 7000, 23456, 4000, 12001])
     assert pads_exactly(sharp_model, default_feature_extractor(sharp_model.config))
     calls, handle = count_forward_calls(sharp_model)
@@ -67,7 +82,32 @@ def test_batched_equals_single_with_attention_mask(sharp_model):
         assert b["label"] == s["label"]
 
 
-def test_batched_equals_single_for_group_norm_models(group_norm_model):
+def test_batches_are_sorted_by_length(sharp_model, full_batches):
+    """Segments are sorted longest first before batching, so that each batch pads to a similar length."""
+    lengths = [4000, 23456, 7000, 16000, 12001, 9000]
+    calls, handle = count_forward_calls(sharp_model, shapes=True)
+    try:
+        results = predict(sharp_model, clips(lengths), batch_size=2)
+    finally:
+        handle.remove()
+    assert calls == [(2, 23456), (2, 12001), (2, 7000)]  # input order would pad to 23456, 16000 and 12001
+    assert [r["duration"] for r in results] == [n / 16000 for n in lengths]  # results still in input order
+
+
+def test_cpu_batches_hold_a_few_seconds_of_audio(sharp_model):
+    """On CPU a batch holds at most CPU_BATCH_SECONDS of padded audio (larger batches are slower per clip there)."""
+    lengths = [40000, 30000, 20000, 16000, 8000, 8000, 8000, 8000, 8000, 100000]
+    calls, handle = count_forward_calls(sharp_model, shapes=True)
+    try:
+        predict(sharp_model, clips(lengths), batch_size=8)
+    finally:
+        handle.remove()
+    budget = predict_module.CPU_BATCH_SECONDS * 16000
+    assert calls == [(1, 100000), (1, 40000), (2, 30000), (4, 16000), (2, 8000)]
+    assert all(size == 1 or size * samples <= budget for size, samples in calls)
+
+
+def test_batched_equals_single_for_group_norm_models(group_norm_model, full_batches):
     """Group norm sees padding: only equal-length segments share a batch, so results do not depend on batching."""
     feature_extractor = default_feature_extractor(group_norm_model.config)
     assert not pads_exactly(group_norm_model, feature_extractor)
@@ -91,7 +131,7 @@ def test_batched_equals_single_for_group_norm_models(group_norm_model):
         )
 
 
-def test_group_norm_windows_are_batched(group_norm_model):
+def test_group_norm_windows_are_batched(group_norm_model, full_batches):
     waveform = clips([10 * 16000])[0]
     calls, handle = count_forward_calls(group_norm_model)
     try:
@@ -105,11 +145,9 @@ def test_group_norm_windows_are_batched(group_norm_model):
 
 
 def test_formats_rates_and_channels(sharp_model, recordings):
-    names = ["stereo", "rate_44k", "rate_8k", "mp3"]
-    if not recordings["mp3"].exists():
-        pytest.skip("the ffmpeg binary is needed to encode the mp3 test file")
+    names = ["stereo", "rate_44k", "rate_8k", "mp3", "flac_stereo"]
     results = predict(sharp_model, [recordings[name] for name in names], batch_size=2)
-    for name, result, duration in zip(names, results, [1.5, 2.0, 1.25, 1.0]):
+    for name, result, duration in zip(names, results, [1.5, 2.0, 1.25, 1.0, 1.75]):
         assert result["error"] is None, result["error"]
         assert result["source"] == str(recordings[name])
         assert result["duration"] == pytest.approx(duration, abs=0.06), name  # mp3 adds encoder padding
@@ -119,6 +157,25 @@ def test_formats_rates_and_channels(sharp_model, recordings):
     left, right = recordings["stereo_channels"]
     mono = predict(sharp_model, (left + right) / 2)[0]
     np.testing.assert_allclose(probabilities(results[0]), probabilities(mono), atol=1e-5)
+
+
+@pytest.mark.parametrize("corpus", ["ravdess", "savee", "urdu"])
+def test_real_clips(sharp_model, corpus, full_batches):
+    """Real recordings of the three shared corpora: all classified, full length, batched results equal single ones."""
+    from data.emoset_files import shared_corpus
+
+    every = sorted(str(p) for p in shared_corpus(corpus).rglob("*.wav"))
+    files = every[:: len(every) // 4][:4]  # spread over speakers and emotions
+    calls, handle = count_forward_calls(sharp_model)
+    try:
+        batched = predict(sharp_model, files, batch_size=4)
+    finally:
+        handle.remove()
+    assert calls == [4]
+    for path, result in zip(files, batched):
+        assert result["error"] is None and result["source"] == path
+        assert result["duration"] == pytest.approx(sf.info(path).duration, abs=1e-6)
+        np.testing.assert_allclose(probabilities(result), probabilities(predict(sharp_model, path)[0]), atol=1e-5)
 
 
 def test_arousal_and_valence_are_expectations(sharp_model):
@@ -176,6 +233,53 @@ def test_failing_files_are_reported_and_the_rest_processed(sharp_model, recordin
     assert results[0]["probabilities"] is None and results[0]["label"] is None
     with pytest.raises(AudioDecodingError, match="empty"):
         predict(sharp_model, paths, errors="raise")
+
+
+def test_a_failing_forward_pass_fails_only_its_input(sharp_model, full_batches):
+    """A batch whose forward pass fails (e.g. out of memory) is rerun clip by clip; only the culprit is reported."""
+    waveforms = clips([16000, 30000, 8000])
+    expected = [predict(sharp_model, w)[0] for w in waveforms]
+
+    def fail_on_long_inputs(module, args, kwargs):
+        if kwargs["input_values"].shape[1] > 20000:
+            raise RuntimeError("simulated out of memory")
+
+    handle = sharp_model.register_forward_pre_hook(fail_on_long_inputs, with_kwargs=True)
+    try:
+        results = predict(sharp_model, waveforms, batch_size=4)
+        with pytest.raises(RuntimeError, match="simulated"):
+            predict(sharp_model, waveforms, errors="raise")
+    finally:
+        handle.remove()
+    assert results[1]["error"] == "<audio 1>: the model failed on this input (simulated out of memory)."
+    assert results[1]["probabilities"] is None and set(results[1]) == set(RESULT_KEYS)
+    for index in (0, 2):
+        assert results[index]["error"] is None
+        np.testing.assert_allclose(probabilities(results[index]), probabilities(expected[index]), atol=1e-5)
+
+
+def test_progress_bar_counts_files(sharp_model, recordings, capsys):
+    paths = [recordings["stereo"], recordings["corrupt"], recordings["rate_8k"]]
+    predict(sharp_model, paths, progress=True)
+    err = capsys.readouterr().err
+    assert "Predicting" in err and "3/3" in err and "file" in err
+    predict(sharp_model, paths, progress=False)
+    assert "Predicting" not in capsys.readouterr().err
+
+
+def test_datasets_audio_column(sharp_model, recordings):
+    """Values of a datasets `Audio` column (torchcodec decoders) are classified like the files they decode."""
+    from datasets import Audio, Dataset
+
+    paths = [str(recordings["rate_44k"]), str(recordings["stereo"])]
+    dataset = Dataset.from_dict({"audio": paths}).cast_column("audio", Audio(sampling_rate=16000))
+    from_column = predict(sharp_model, dataset["audio"])
+    from_files = predict(sharp_model, paths)
+    for column_result, file_result in zip(from_column, from_files):
+        assert column_result["duration"] == pytest.approx(file_result["duration"])
+        np.testing.assert_allclose(probabilities(column_result), probabilities(file_result), atol=1e-5)
+    native = Dataset.from_dict({"audio": paths[:1]}).cast_column("audio", Audio())
+    assert "44100 Hz" in predict(sharp_model, native[0]["audio"])[0]["error"]
 
 
 def test_directories_and_model_paths(tiny_exhubert_dir, recordings, tmp_path):

@@ -16,14 +16,12 @@ def test_csv_output_with_windows_and_a_failing_file(tiny_exhubert_dir, recording
     argv = ["predict", str(tiny_exhubert_dir), str(recordings["stereo"]), str(recordings["corrupt"])]
     code = main(argv + ["--window", "1.0", "--hop", "0.5", "--output", str(output), "--no-progress"])
     assert code == 1  # one input failed
-    captured = capsys.readouterr()
-    assert f"failed: {recordings['corrupt']}" in captured.err and "1 of 2 inputs failed" in captured.err
+    assert f"1 of 2 inputs failed; see the error column of {output}" in capsys.readouterr().err
 
     with open(output, newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["file", "window", "start", "end", "label", "arousal", "valence"] + PROBABILITY_COLUMNS + [
-        "error"
-    ]
+    columns = ["file", "window", "start", "end", "label", "arousal", "valence", *PROBABILITY_COLUMNS, "error"]
+    assert list(rows[0]) == columns
     clip, windows, failed = rows[0], rows[1:-1], rows[-1]
     assert clip["file"] == str(recordings["stereo"]) and clip["window"] == "" and float(clip["end"]) == 1.5
     assert [w["window"] for w in windows] == ["0", "1"] and [float(w["start"]) for w in windows] == [0.0, 0.5]
@@ -37,8 +35,8 @@ def test_csv_output_with_windows_and_a_failing_file(tiny_exhubert_dir, recording
 
 def test_jsonl_output_and_success_exit_code(tiny_exhubert_dir, recordings, tmp_path):
     output = tmp_path / "predictions.jsonl"
-    code = main(["predict", str(tiny_exhubert_dir), str(recordings["root"] / "sub"), "--output", str(output)])
-    assert code == 0
+    argv = ["predict", str(tiny_exhubert_dir), str(recordings["root"] / "sub"), "--output", str(output)]
+    assert main(argv) == 0
     lines = [json.loads(line) for line in output.read_text().splitlines()]
     assert len(lines) == 1
     result = lines[0]
@@ -46,15 +44,58 @@ def test_jsonl_output_and_success_exit_code(tiny_exhubert_dir, recordings, tmp_p
     assert result["source"] == str(recordings["rate_8k"]) and result["windows"] == [] and result["error"] is None
     assert list(result["probabilities"]) == list(EXHUBERT_LABELS)
 
+    assert main(argv + ["--window", "1.0", "--hop", "0.5"]) == 0
+    windows = json.loads(output.read_text())["windows"]
+    assert [(w["start"], w["end"]) for w in windows] == [(0.0, 1.0), (0.25, 1.25)]  # the last one ends at the end
+    for window in windows:
+        assert set(window) == {"start", "end", "label", "probabilities", "arousal", "valence"}
+        assert list(window["probabilities"]) == list(EXHUBERT_LABELS)
+
 
 def test_summary_on_stdout(tiny_exhubert_dir, recordings, capsys):
-    assert main(["predict", str(tiny_exhubert_dir), str(recordings["stereo"]), "--batch-size", "2"]) == 0
-    line = capsys.readouterr().out.strip()
-    assert line.startswith(str(recordings["stereo"])) and "arousal=" in line and "valence=" in line
+    paths = [str(recordings["stereo"]), str(recordings["empty"])]
+    assert main(["predict", str(tiny_exhubert_dir), *paths, "--batch-size", "2"]) == 1
+    captured = capsys.readouterr()
+    classified, failed = captured.out.strip().splitlines()
+    assert classified.startswith(paths[0]) and "arousal=" in classified and "valence=" in classified
+    assert failed.startswith(f"{paths[1]}  FAILED  ") and "empty" in failed
+    assert "1 of 2 inputs failed; see the FAILED lines on stdout" in captured.err
+
+
+@pytest.mark.parametrize("family", ["hubert", "wav2vec2"])
+def test_plain_transformers_checkpoints(family, recordings, tmp_path, capsys):
+    """Any Hubert/Wav2Vec2-family classifier directory works, even without a preprocessor_config.json."""
+    from transformers import (
+        HubertConfig,
+        HubertForSequenceClassification,
+        Wav2Vec2Config,
+        Wav2Vec2ForSequenceClassification,
+    )
+
+    from exhubert.utils import tiny_hubert_kwargs
+
+    labels = {0: "negative", 1: "neutral", 2: "positive"}
+    config_class, model_class = {
+        "hubert": (HubertConfig, HubertForSequenceClassification),
+        "wav2vec2": (Wav2Vec2Config, Wav2Vec2ForSequenceClassification),
+    }[family]
+    model_class(config_class(**tiny_hubert_kwargs(), id2label=labels)).save_pretrained(tmp_path / family)
+    output = tmp_path / "out.jsonl"
+    argv = ["predict", str(tmp_path / family), str(recordings["rate_44k"]), str(recordings["mp3"])]
+    assert main(argv + ["--output", str(output), "--no-progress"]) == 0
+    results = [json.loads(line) for line in output.read_text().splitlines()]
+    for result in results:
+        assert list(result["probabilities"]) == ["negative", "neutral", "positive"]
+        assert result["arousal"] is None and 0.0 <= result["valence"] <= 1.0
 
 
 def test_usage_errors(tiny_exhubert_dir, recordings, tmp_path, capsys):
     assert main(["predict", str(tiny_exhubert_dir), str(recordings["stereo"]), "--output", "x.txt"]) == 2
     assert "must end in .csv or .jsonl" in capsys.readouterr().err
     assert main(["predict", str(tiny_exhubert_dir), str(recordings["stereo"]), "--hop", "1"]) == 2
+    capsys.readouterr()
     assert main(["predict", str(tmp_path / "no-model"), str(recordings["stereo"])]) == 2
+    assert f"{tmp_path / 'no-model'} not found: it is neither a directory nor a Hub id" in capsys.readouterr().err
+    (tmp_path / "empty-model").mkdir()
+    assert main(["predict", str(tmp_path / "empty-model"), str(recordings["stereo"])]) == 2
+    assert "empty-model has no config.json: pass a model directory" in capsys.readouterr().err
