@@ -4,12 +4,15 @@ import json
 import platform
 import resource
 import statistics
+import threading
 import time
 from pathlib import Path
 
 import torch
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+"""Real clips of public corpora (`../shared/data/<corpus>/`), when the checkout sits beside the shared folder."""
 
 
 def machine_description(device: str) -> str:
@@ -49,6 +52,42 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class AnonymousMemoryPeak:
+    """
+    Context manager sampling this process' anonymous resident memory (`RssAnon`: heap and buffers, not the pages of
+    memory-mapped files such as Arrow datasets, which the kernel can drop at will) every `interval` seconds; `peak_mb`
+    holds the largest value seen. Linux only (`peak_mb` stays 0 elsewhere).
+    """
+
+    def __init__(self, interval: float = 0.02):
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        try:
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith("RssAnon:"):
+                    self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def __enter__(self) -> "AnonymousMemoryPeak":
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
 
 
 def reset_peak_rss() -> None:
