@@ -9,10 +9,37 @@ import time
 from pathlib import Path
 
 import torch
+from transformers import HubertConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 """Real clips of public corpora (`../shared/data/<corpus>/`), when the checkout sits beside the shared folder."""
+
+
+def hubert_config(hidden_size: int, layers: int, conv_dim: int = 512, **overrides) -> HubertConfig:
+    """
+    A HuBERT-Large-style configuration (layer-norm feature encoder, stable layer norm, so attention masks make padding
+    exact) of the given width and depth, with dropout, LayerDrop and SpecAugment off so that outputs are comparable.
+    """
+    kwargs = dict(
+        hidden_size=hidden_size,
+        num_hidden_layers=layers,
+        num_attention_heads=max(1, hidden_size // 64),
+        intermediate_size=4 * hidden_size,
+        conv_dim=(conv_dim,) * 7,
+        do_stable_layer_norm=True,
+        feat_extract_norm="layer",
+        conv_bias=True,
+        num_labels=6,
+        hidden_dropout=0.0,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+        feat_proj_dropout=0.0,
+        layerdrop=0.0,
+        mask_time_prob=0.0,
+    )
+    kwargs.update(overrides)
+    return HubertConfig(**kwargs)
 
 
 def machine_description(device: str) -> str:

@@ -20,12 +20,20 @@ import sys
 import time
 
 import torch
-from transformers import HubertConfig, HubertForSequenceClassification
+from transformers import HubertForSequenceClassification
 
 from exhubert import ExHubertForSequenceClassification
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
-from common import machine_description, median_seconds, peak_rss_mb, reset_peak_rss, synchronize, write_result  # noqa: E402
+from common import (
+    hubert_config,
+    machine_description,
+    median_seconds,
+    peak_rss_mb,
+    reset_peak_rss,
+    synchronize,
+    write_result,
+)  # noqa: E402
 
 VARIANTS = {
     "hubert": None,
@@ -38,23 +46,7 @@ VARIANTS = {
 def build(variant: str, args) -> torch.nn.Module:
     """Builds the model of `variant` (deterministic weights, dropout off so outputs are comparable)."""
     torch.manual_seed(0)
-    config = HubertConfig(
-        hidden_size=args.hidden_size,
-        num_hidden_layers=args.layers,
-        num_attention_heads=args.hidden_size // 64,
-        intermediate_size=4 * args.hidden_size,
-        do_stable_layer_norm=True,
-        feat_extract_norm="layer",
-        conv_bias=True,
-        num_labels=6,
-        hidden_dropout=0.0,
-        attention_dropout=0.0,
-        activation_dropout=0.0,
-        feat_proj_dropout=0.0,
-        layerdrop=0.0,
-        mask_time_prob=0.0,
-    )
-    source = HubertForSequenceClassification(config)
+    source = HubertForSequenceClassification(hubert_config(args.hidden_size, args.layers))
     source.freeze_feature_encoder()
     option = VARIANTS[variant]
     if option is None:

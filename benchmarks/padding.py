@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import torch
-from transformers import HubertConfig, HubertModel
+from transformers import HubertModel
 
 from exhubert import ExHubertForSequenceClassification
 from exhubert.data.collator import AudioCollator
@@ -30,7 +30,7 @@ from exhubert.inference.predict import receptive_field
 from exhubert.training.sampler import CorpusBatchSampler, RoundRobinBatchSampler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import SHARED_DATA, machine_description, median_seconds, write_result  # noqa: E402
+from common import SHARED_DATA, hubert_config, machine_description, median_seconds, write_result  # noqa: E402
 
 SAMPLING_RATE = 16000
 LAYOUTS = ("random", "group_by_length")
@@ -100,22 +100,7 @@ def examples(corpora, corpus: str, batch: list[int]) -> list[dict]:
 def build_model(args) -> ExHubertForSequenceClassification:
     """A small ExHuBERT with a layer-norm feature encoder (attention masks, so padding is exact), dropout off."""
     torch.manual_seed(0)
-    config = HubertConfig(
-        hidden_size=args.hidden_size,
-        num_hidden_layers=args.layers,
-        num_attention_heads=max(1, args.hidden_size // 64),
-        intermediate_size=4 * args.hidden_size,
-        conv_dim=(args.conv_dim,) * 7,
-        do_stable_layer_norm=True,
-        feat_extract_norm="layer",
-        conv_bias=True,
-        hidden_dropout=0.0,
-        attention_dropout=0.0,
-        activation_dropout=0.0,
-        feat_proj_dropout=0.0,
-        layerdrop=0.0,
-        mask_time_prob=0.0,
-    )
+    config = hubert_config(args.hidden_size, args.layers, args.conv_dim)
     return ExHubertForSequenceClassification.from_hubert(HubertModel(config)).to(args.device)
 
 

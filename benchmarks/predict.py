@@ -19,14 +19,14 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import torch
-from transformers import HubertConfig, HubertModel, pipeline
+from transformers import HubertModel, pipeline
 
 import exhubert
 from exhubert import ExHubertForSequenceClassification
 from exhubert.expansion import default_feature_extractor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import SHARED_DATA, machine_description, write_result  # noqa: E402
+from common import SHARED_DATA, hubert_config, machine_description, write_result  # noqa: E402
 
 
 def audio_files(num_files: int, work: Path, seed: int) -> list[str]:
@@ -52,17 +52,9 @@ def audio_files(num_files: int, work: Path, seed: int) -> list[str]:
 def save_model(directory: Path, args) -> None:
     """Saves a small random ExHuBERT (layer-norm feature encoder, 6 classes) with its feature extractor."""
     torch.manual_seed(0)
-    config = HubertConfig(
-        hidden_size=args.hidden_size,
-        num_hidden_layers=args.layers,
-        num_attention_heads=max(1, args.hidden_size // 64),
-        intermediate_size=4 * args.hidden_size,
-        conv_dim=(args.conv_dim,) * 7,
-        do_stable_layer_norm=True,
-        feat_extract_norm="layer",
-        conv_bias=True,
+    model = ExHubertForSequenceClassification.from_hubert(
+        HubertModel(hubert_config(args.hidden_size, args.layers, args.conv_dim))
     )
-    model = ExHubertForSequenceClassification.from_hubert(HubertModel(config))
     torch.nn.init.normal_(model.classifier.weight, std=0.5)
     model.save_pretrained(directory)
     default_feature_extractor(model.config).save_pretrained(directory)

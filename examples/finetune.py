@@ -21,6 +21,7 @@ from exhubert.training.pipeline import load_config, run_finetuning
 
 
 def main() -> None:
+    """Parses the command line, runs the fine-tuning job and prints the mean test metrics as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", required=True, help="YAML configuration (see examples/configs/)")
     parser.add_argument("--output-dir", help="overrides `output_dir` of the configuration")

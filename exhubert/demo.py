@@ -8,6 +8,7 @@ over the corpora, report per-corpus UAR against chance on held-out speakers, sav
 import copy
 import logging
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -26,17 +27,21 @@ DEMO_CONFIG = {
     "seed": 0,
     "model": {
         "tiny_hubert": {"do_stable_layer_norm": True, "layerdrop": 0.0},
-        "config": {"expansion_factor": 2, "freeze_feature_encoder": False, "pooling_mode": "attentive_statistics"},
+        "config": {
+            "expansion_factor": 2,
+            "freeze_feature_encoder": False,
+            "pooling_mode": "attentive_statistics",
+            "initializer_range": 0.2,
+        },
     },
     "data": {
         "synthetic_corpora": {
             "num_corpora": 3,
-            "speakers_per_corpus": 8,
+            "speakers_per_corpus": 12,
             "clips_per_speaker": 12,
             "duration_range": [0.8, 1.2],
         },
-        "build": {"ratios": [0.75, 0.0, 0.25]},
-        "eval_split": None,
+        "build": {"ratios": [0.5, 0.1667, 0.3333]},
     },
     "training": {
         "loss": "cross_entropy",
@@ -46,7 +51,8 @@ DEMO_CONFIG = {
         "max_steps": 600,
         "per_device_train_batch_size": 8,
         "per_device_eval_batch_size": 16,
-        "eval_strategy": "no",
+        "eval_strategy": "steps",
+        "eval_steps": 100,
         "save_strategy": "steps",
         "save_steps": 300,
         "save_total_limit": 1,
@@ -62,9 +68,16 @@ DEMO_CONFIG = {
         "license": "apache-2.0",
     },
 }
-"""The demo's fine-tuning configuration (see `exhubert.training.pipeline`). At this tiny random size the CNN is trained
-too and the head uses attentive statistics pooling (mean and spread over frames); without them the model learns
-arousal only. No validation split: the held-out speakers are all in `test`."""
+"""The demo's fine-tuning configuration (see `exhubert.training.pipeline`): 12 synthetic speakers per corpus, split
+by speaker into 6 for training, 2 for validation (the UAR curves) and 4 for the test. At this tiny random size the CNN
+is trained too, the head uses attentive statistics pooling (mean and spread over frames), and the new head is
+initialised with `initializer_range=0.2` (about 1/sqrt(32) for this 32-wide model): with HuBERT's 0.02, sized for
+1024-wide models, the projector and classifier start so close to zero that the loss can sit at its chance value
+(ln 6) for hundreds of steps or never leave it."""
+
+
+DEMO_OUTPUTS = ("checkpoints", "plots", "model", "synthetic_corpora", "eval_results.json", "config.yaml")
+"""What the demo writes in its output folder (and removes there before a new run)."""
 
 
 def synthetic_clips(num_clips: int = 4, seconds: float = 1.0, seed: int = 0) -> list[np.ndarray]:
@@ -119,10 +132,11 @@ def run_demo(
     Runs the whole story on an embedded default, offline:
 
     1. expands a tiny random HuBERT and checks that it computes exactly what the source computes;
-    2. generates three synthetic corpora (WAV files + manifests, several speakers each, pitch/timbre/rate depending
+    2. generates three synthetic corpora (WAV files + manifests, 12 speakers each, pitch/timbre/rate depending
        on arousal and valence) and builds them into EmoSet++ with `exhubert.data.builder.build_emoset`
        (speaker-independent splits);
-    3. expands a tiny HuBERT and trains it round robin over the corpora (`ExHubertTrainer`);
+    3. expands a tiny HuBERT and trains it round robin over the corpora (`ExHubertTrainer`), evaluating every corpus
+       on its validation speakers every 100 steps;
     4. evaluates every corpus on its held-out test speakers (UAR, WAR, macro-F1 against chance);
     5. saves the model with its remote code, card, `eval_results.json` and plots;
     6. reloads it with `AutoModelForAudioClassification.from_pretrained(..., trust_remote_code=True)` and predicts
@@ -146,8 +160,17 @@ def run_demo(
     from .training.pipeline import run_finetuning
 
     output_dir = Path(output_dir)
-    if output_dir.exists() and any(output_dir.iterdir()) and not overwrite:
-        raise FileExistsError(f"{output_dir} already exists and is not empty; choose another path or pass overwrite.")
+    if output_dir.exists() and any(output_dir.iterdir()):
+        if not overwrite:
+            raise FileExistsError(
+                f"{output_dir} already exists and is not empty; choose another path or pass overwrite."
+            )
+        for name in DEMO_OUTPUTS:  # only what a previous demo wrote: no stale checkpoints or plots
+            path = output_dir / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
 
     max_abs_difference, num_total_layers = check_expansion_identity(seed)
     logger.info("Expansion identity: max |source - expanded| = %.2e", max_abs_difference)
@@ -157,6 +180,7 @@ def run_demo(
     if max_steps is not None:
         config["training"]["max_steps"] = max_steps
         config["training"]["save_steps"] = max(1, max_steps // 2)
+        config["training"]["eval_steps"] = max(1, max_steps // 6)
     result = run_finetuning(config, output_dir=output_dir)
 
     model_dir = Path(result["model_dir"])

@@ -5,6 +5,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from .cross_entropy import CrossEntropyLoss
+
 
 class AMSoftmaxLoss(nn.Module):
     r"""
@@ -36,8 +38,7 @@ class AMSoftmaxLoss(nn.Module):
             raise ValueError(f"AM-softmax margin must be non-negative, got {margin}.")
         self.margin = margin
         self.scale = scale
-        weight = None if class_weights is None else torch.as_tensor(class_weights, dtype=torch.float32)
-        self.register_buffer("class_weights", weight, persistent=False)
+        self.cross_entropy = CrossEntropyLoss(class_weights=class_weights)
 
     @staticmethod
     def cosine(features: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
@@ -63,6 +64,8 @@ class AMSoftmaxLoss(nn.Module):
 
     def forward(self, features: torch.Tensor, weight: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """
+        The (class-weighted) cross-entropy of the margin logits `scale * (cos(f, w_c) - margin * [c == y])`.
+
         Args:
             features (`torch.Tensor` of shape `(batch, dim)`): Pooled features (the classifier's input).
             weight (`torch.Tensor` of shape `(num_classes, dim)`): Classifier weights.
@@ -74,9 +77,4 @@ class AMSoftmaxLoss(nn.Module):
         cosine = self.cosine(features, weight)
         labels = labels.view(-1).long()
         margins = nn.functional.one_hot(labels, cosine.shape[-1]).to(cosine.dtype) * self.margin
-        class_weights = None
-        if self.class_weights is not None:
-            if self.class_weights.numel() != cosine.shape[-1]:
-                raise ValueError(f"Got {self.class_weights.numel()} class weights for {cosine.shape[-1]} classes.")
-            class_weights = self.class_weights.to(device=cosine.device, dtype=cosine.dtype)
-        return nn.functional.cross_entropy(self.scale * (cosine - margins), labels, weight=class_weights)
+        return self.cross_entropy(self.scale * (cosine - margins), labels)

@@ -57,6 +57,8 @@ class CCCLoss(nn.Module):
 
     def forward(self, predictions: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """
+        `1 - CCC` of a batch, averaged over the target columns.
+
         Args:
             predictions (`torch.Tensor` of shape `(batch,)` or `(batch, num_targets)`).
             targets (`torch.Tensor` of the same shape).

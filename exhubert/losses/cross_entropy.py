@@ -34,6 +34,8 @@ class CrossEntropyLoss(nn.Module):
 
     def forward(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """
+        The mean (class-weighted, label-smoothed) cross-entropy of a batch.
+
         Args:
             logits (`torch.Tensor` of shape `(batch, num_classes)`): Unnormalised scores.
             labels (`torch.LongTensor` of shape `(batch,)`): Class indices.

@@ -41,6 +41,8 @@ class MultiTaskLoss(nn.Module):
 
     def forward(self, predictions: Mapping[str, torch.Tensor], targets: Mapping[str, torch.Tensor]) -> torch.Tensor:
         """
+        The weighted sum of the task losses.
+
         Args:
             predictions (`Mapping[str, torch.Tensor]`): Model outputs per task.
             targets (`Mapping[str, torch.Tensor]`): Targets per task.

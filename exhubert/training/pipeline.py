@@ -86,7 +86,7 @@ def _write_json(path: Path, data) -> None:
     os.replace(handle.name, path)
 
 
-def load_data(data_config: dict, output_dir: Path, seed: int):
+def load_data(data_config: dict, output_dir: Path, seed: int, write: bool = True):
     """
     Loads or builds the EmoSet++ `DatasetDict` a configuration's `data` section describes.
 
@@ -94,6 +94,8 @@ def load_data(data_config: dict, output_dir: Path, seed: int):
         data_config (`dict`): The `data` section (`emoset_dir`, `corpora`, `synthetic` or `synthetic_corpora`).
         output_dir (`Path`): Output folder (synthetic WAV corpora are written under it).
         seed (`int`): Seed of splits and synthetic data.
+        write (`bool`, *optional*, defaults to `True`): Write the synthetic WAV corpora; with `False` (the other
+            processes of a distributed run) the ones the main process wrote are read back.
 
     Returns:
         `datasets.DatasetDict`.
@@ -126,9 +128,12 @@ def load_data(data_config: dict, output_dir: Path, seed: int):
         from ..data.synthetic import LABEL_MAP_FILE, generate_synthetic_corpora
 
         folder = output_dir / "synthetic_corpora"
-        corpora = generate_synthetic_corpora(
-            folder, **{"seed": seed, **(data_config["synthetic_corpora"] or {})}, overwrite=True
-        )
+        if write:
+            corpora = generate_synthetic_corpora(
+                folder, **{"seed": seed, **(data_config["synthetic_corpora"] or {})}, overwrite=True
+            )
+        else:
+            corpora = {manifest.parent.name: manifest for manifest in sorted(folder.glob("*/manifest.csv"))}
         label_map = folder / LABEL_MAP_FILE
     else:
         corpora = data_config["corpora"]
@@ -206,8 +211,8 @@ def run_finetuning(config: dict, output_dir: str | os.PathLike | None = None, re
     training_config.setdefault("report_to", [])
     args = ExHubertTrainingArguments(output_dir=str(output_dir / "checkpoints"), **training_config)
 
-    with args.main_process_first(desc="building the data"):
-        dataset = load_data(data_config, output_dir, seed)
+    with args.main_process_first(local=False, desc="building the data"):
+        dataset = load_data(data_config, output_dir, seed, write=args.process_index == 0)
     splits = {
         key: data_config.get(f"{key}_split", default)
         for key, default in (("train", "train"), ("eval", "validation"), ("test", "test"))
@@ -254,7 +259,10 @@ def run_finetuning(config: dict, output_dir: str | os.PathLike | None = None, re
         plots_dir = output_dir / "plots"
         plots.append(
             plot_training_curves(
-                trainer.state.log_history, plots_dir / "training_curves.png", metric="ccc" if regression else "uar"
+                trainer.state.log_history,
+                plots_dir / "training_curves.png",
+                metric="ccc" if regression else "uar",
+                chance=None if regression else 1.0 / model.config.num_labels,
             )
         )
         if not regression:
@@ -270,16 +278,17 @@ def run_finetuning(config: dict, output_dir: str | os.PathLike | None = None, re
                     )
                 )
         _write_json(output_dir / EVAL_RESULTS_FILE, eval_results)
-        train_counts = {name: len(ds) for name, ds in trainer.train_corpora.items()}
-        card_data = ModelCardData(
-            **{
-                "training_corpora": train_counts,
-                "eval_results": {c: r for c, r in results.items() if c != "__single__"} if not regression else {},
-                "eval_split": splits["test"],
-                "hyperparameters": _hyperparameters(args),
-                **(config.get("card") or {}),
-            }
-        )
+        card_fields = {
+            "training_corpora": _corpus_summaries(trainer.train_corpora),
+            "eval_split": splits["test"],
+            "hyperparameters": _hyperparameters(args),
+        }
+        if not regression:
+            card_fields["label_mapping"] = _label_mapping(
+                trainer.train_corpora, model.config.id2label, args.label_column
+            )
+            card_fields["eval_results"] = {c: r for c, r in results.items() if c != "__single__"}
+        card_data = ModelCardData(**{**card_fields, **(config.get("card") or {})})
         with atomic_directory(model_dir, overwrite=True) as tmp:
             trainer.model.save_pretrained(tmp)
             trainer.processing_class.save_pretrained(tmp)
@@ -304,6 +313,30 @@ def run_finetuning(config: dict, output_dir: str | os.PathLike | None = None, re
     }
 
 
+def _corpus_summaries(corpora: dict) -> dict[str, dict]:
+    """Number of examples, hours and languages of every training corpus, for the model card."""
+    summaries = {}
+    for name, corpus in corpora.items():
+        summary = {"num_examples": len(corpus)}
+        if "duration" in corpus.column_names:
+            summary["hours"] = float(np.sum(corpus["duration"])) / 3600.0
+        if "language" in corpus.column_names:
+            summary["languages"] = sorted({language for language in corpus["language"] if language})
+        summaries[name] = summary
+    return summaries
+
+
+def _label_mapping(corpora: dict, id2label: dict, label_column: str) -> dict[str, dict[str, list[str]]]:
+    """Class -> corpus -> raw corpus labels mapped to it, read from the `raw_label` column, for the model card."""
+    mapping: dict[str, dict[str, list[str]]] = {}
+    for name, corpus in corpora.items():
+        if "raw_label" not in corpus.column_names:
+            continue
+        for raw, label in sorted(set(zip(corpus["raw_label"], corpus[label_column]))):
+            mapping.setdefault(id2label[int(label)], {}).setdefault(name, []).append(str(raw))
+    return {id2label[i]: mapping[id2label[i]] for i in sorted(id2label) if id2label[i] in mapping}
+
+
 def _hyperparameters(args) -> dict:
     """The training arguments worth listing on a model card."""
     keys = (
@@ -326,6 +359,8 @@ def _hyperparameters(args) -> dict:
         "max_length_seconds",
     )
     values = args.to_dict()
+    if args.max_steps > 0:
+        keys = tuple(key for key in keys if key != "num_train_epochs")  # max_steps overrides the epochs
     result = {key: values[key] for key in keys if key in values}
     result["world_size"] = args.world_size
     return result

@@ -30,14 +30,18 @@ def _save_atomically(fig, path: Path) -> Path:
     return path
 
 
-def plot_training_curves(log_history: Sequence[dict], path: str | os.PathLike, metric: str = "uar") -> Path:
+def plot_training_curves(
+    log_history: Sequence[dict], path: str | os.PathLike, metric: str = "uar", chance: float | None = None
+) -> Path:
     """
-    Plots the training loss and the evaluation `metric` (per corpus and mean) against the optimisation step.
+    Plots the training loss and, when the run evaluated, the evaluation `metric` (per corpus and mean) against the
+    optimisation step.
 
     Args:
         log_history (`Sequence[dict]`): `trainer.state.log_history`.
         path (`str` or `os.PathLike`): Output PNG.
         metric (`str`, *optional*, defaults to `"uar"`): Evaluation metric to plot (`eval_<corpus>_<metric>`).
+        chance (`float`, *optional*): Chance level of `metric`, drawn as a dashed line.
 
     Returns:
         `Path` of the written figure.
@@ -55,16 +59,23 @@ def plot_training_curves(log_history: Sequence[dict], path: str | os.PathLike, m
                 curves.setdefault(name, []).append((entry["step"], value))
     if not train and not curves:
         raise ValueError(f"The log history has no training loss and no eval_*_{metric}: nothing to plot.")
-    fig, (ax_loss, ax_metric) = plt.subplots(1, 2, figsize=(10, 4))
+    panels = [name for name, present in (("loss", train), ("metric", curves)) if present]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4), squeeze=False)
+    axes = dict(zip(panels, axes[0]))
     if train:
-        ax_loss.plot(*zip(*train), color="tab:blue")
-    ax_loss.set(xlabel="step", ylabel="training loss", title="Training loss")
-    for name, points in sorted(curves.items()):
-        style = {"color": "black", "linewidth": 2.5} if name == "mean" else {"marker": "o", "markersize": 3}
-        ax_metric.plot(*zip(*points), label=name, **style)
-    ax_metric.set(xlabel="step", ylabel=metric.upper(), title=f"Evaluation {metric.upper()} per corpus")
+        axes["loss"].plot(*zip(*train), color="tab:blue")
+        axes["loss"].set(xlabel="step", ylabel="training loss", title="Training loss")
     if curves:
-        ax_metric.legend(fontsize=8)
+        ax = axes["metric"]
+        for name, points in sorted(curves.items(), key=lambda item: item[0] == "mean"):
+            style = {"color": "black", "linewidth": 2.5} if name == "mean" else {"marker": "o", "markersize": 3}
+            ax.plot(*zip(*points), label=name, **style)
+        if chance is not None:
+            ax.axhline(chance, color="grey", linestyle="--", linewidth=1, label="chance")
+        if metric in ("uar", "war", "macro_f1"):
+            ax.set_ylim(0.0, 1.0)
+        ax.set(xlabel="step", ylabel=metric.upper(), title=f"Evaluation {metric.upper()} per corpus")
+        ax.legend(fontsize=8)
     try:
         return _save_atomically(fig, Path(path))
     finally:

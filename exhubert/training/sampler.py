@@ -125,6 +125,9 @@ class MultiCorpusBatchSampler(Sampler[list[int]], ABC):
         corpus_samplers (`Sequence[CorpusBatchSampler]`): One per corpus, in corpus order.
         corpus_names (`Sequence[str]`, *optional*): Names of the corpora, for messages and introspection.
         seed (`int`, *optional*, defaults to 0): Base seed; the order of an epoch depends only on `(seed, epoch)`.
+
+    Raises:
+        ValueError: no corpus, names that do not match the samplers, or a corpus that yields no batch.
     """
 
     def __init__(
@@ -141,6 +144,12 @@ class MultiCorpusBatchSampler(Sampler[list[int]], ABC):
         )
         if len(self.corpus_names) != len(self.corpus_samplers):
             raise ValueError("corpus_names must have one name per corpus sampler.")
+        for name, sampler in zip(self.corpus_names, self.corpus_samplers):
+            if len(sampler) == 0:
+                raise ValueError(
+                    f"Corpus {name!r} has {sampler.num_examples} examples, fewer than one global batch of "
+                    f"{sampler.global_batch_size} with drop_last: lower the batch size or keep the last batch."
+                )
         self.offsets = [0, *accumulate(s.num_examples for s in self.corpus_samplers)]
         self.seed = seed
         self.epoch = 0
@@ -188,6 +197,7 @@ class RoundRobinBatchSampler(MultiCorpusBatchSampler):
     """
 
     def corpus_order(self) -> list[int]:
+        """`[0, 1, ..., n-1]` repeated `max_i(len(corpus_sampler_i))` times."""
         rounds = max(len(sampler) for sampler in self.corpus_samplers)
         return list(range(len(self.corpus_samplers))) * rounds
 
@@ -199,5 +209,6 @@ class ProportionalBatchSampler(MultiCorpusBatchSampler):
     """
 
     def corpus_order(self) -> list[int]:
+        """Every corpus index once per batch of that corpus, shuffled from `(seed, epoch)`."""
         order = np.repeat(np.arange(len(self.corpus_samplers)), [len(s) for s in self.corpus_samplers])
         return self._rng(1).permutation(order).tolist()

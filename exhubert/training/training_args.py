@@ -42,11 +42,15 @@ class ExHubertTrainingArguments(TrainingArguments):
     r"""
     [`~transformers.TrainingArguments`] for multi-corpus speech emotion recognition with [`ExHubertTrainer`].
 
-    The defaults follow the ExHuBERT paper (Amiriparian et al., Interspeech 2024): AdamW (`optim="adamw_torch"`,
-    β = (0.9, 0.999), ε = 1e-8, no weight decay), learning rate 1e-5, 3,000 optimisation steps (`max_steps=3000`,
-    which overrides `num_train_epochs`), one corpus per batch in round robin. Freezing is a property of the model:
-    an ExHuBERT built by `from_hubert` keeps its CNN feature encoder and its original layers frozen (paper setting);
-    the trainer never updates a parameter with `requires_grad=False`.
+    The defaults follow the ExHuBERT paper (Amiriparian et al., Interspeech 2024): AdamW (transformers' default
+    `optim`, PyTorch's fused AdamW, with `adam_beta1=0.9`, `adam_beta2=0.999`, `adam_epsilon=1e-8` and
+    `weight_decay=0.0`), `learning_rate=1e-5`, 3,000 optimisation steps (`max_steps=3000`, which overrides
+    `num_train_epochs`), one corpus per batch in round robin. The learning-rate schedule is not among these values:
+    the default stays transformers' linear decay, `examples/configs/paper.yaml` keeps the rate constant.
+
+    Freezing is a property of the model: an ExHuBERT built by `from_hubert` keeps its CNN feature encoder and its
+    original layers frozen (`freeze_feature_encoder=True`, `freeze_original_layers=True`, the paper setting); the
+    trainer never updates a parameter with `requires_grad=False`.
 
     `train_sampling_strategy` applies inside every corpus: `"random"` (shuffle), `"sequential"` or
     `"group_by_length"` (length bucketing: each corpus is shuffled, cut into chunks of

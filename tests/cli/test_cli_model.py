@@ -53,7 +53,26 @@ def test_cli_errors_are_clear(tmp_path, tiny_kwargs, capsys):
 
 
 def test_demo(tmp_path, capsys):
+    import json
+    import re
+
     assert main(["demo", "--output-dir", str(tmp_path)]) == 0
     output = capsys.readouterr().out
     assert "max |source - expanded| = 0.00e+00" in output
-    assert (tmp_path / "model" / "modeling_exhubert.py").is_file()
+    results = json.loads((tmp_path / "eval_results.json").read_text())
+    corpora = ["synth_a", "synth_b", "synth_c"]
+    assert results["split"] == "test" and sorted(results["corpora"]) == corpora
+    for scores in [*results["corpora"].values(), results["mean"]]:
+        assert {"uar", "war", "macro_f1"} <= set(scores)
+    # it learns: clearly above chance on the held-out synthetic speakers, in every corpus
+    assert results["mean"]["uar"] > 3 * results["mean"]["chance_uar"]
+    assert all(scores["uar"] > 2 * scores["chance_uar"] for scores in results["corpora"].values())
+    model_dir = tmp_path / "model"
+    for name in ("config.json", "model.safetensors", "modeling_exhubert.py", "README.md", "eval_results.json"):
+        assert (model_dir / name).is_file(), name
+    assert "synth_c" in (model_dir / "README.md").read_text()
+    for name in ["training_curves", *(f"confusion_matrix_{corpus}" for corpus in corpora)]:
+        assert (tmp_path / "plots" / f"{name}.png").stat().st_size > 1000, name
+    # the model reloaded with trust_remote_code predicts the test files as the trainer evaluated them
+    accuracy = float(re.search(r"test files, accuracy ([0-9.]+)", output).group(1))
+    assert abs(accuracy - results["mean"]["war"]) <= 0.02

@@ -25,7 +25,8 @@ def check_layout(output_dir: Path, world_size: int) -> dict:
     model_dir = output_dir / "model"
     for name in ("config.json", "model.safetensors", "modeling_exhubert.py", "preprocessor_config.json", "README.md"):
         assert (model_dir / name).is_file(), name
-    assert "synth_a" in (model_dir / "README.md").read_text()
+    card = (model_dir / "README.md").read_text()
+    assert "| synth_a | 12 |" in card and "synth_a: sad; synth_b: sad" in card  # corpora and label mapping
     for name in ("training_curves.png", "confusion_matrix_synth_a.png", "confusion_matrix_synth_b.png"):
         assert (output_dir / "plots" / name).stat().st_size > 1000
     assert sorted(p.name for p in (output_dir / "checkpoints").iterdir()) == ["checkpoint-4", "checkpoint-8"]
@@ -42,7 +43,12 @@ def test_configs_are_valid():
         assert args.multi_dataset_batch_sampler == "round_robin"
     paper = load_config(REPO_ROOT / "examples" / "configs" / "paper.yaml")
     assert paper["model"]["source"] == "facebook/hubert-large-ll60k"
-    assert paper["training"]["learning_rate"] == 1e-5 and paper["training"]["max_steps"] == 3000
+    assert paper["model"]["config"]["freeze_feature_encoder"] and paper["model"]["config"]["freeze_original_layers"]
+    args = ExHubertTrainingArguments(output_dir="unused", **paper["training"])
+    defaults = ExHubertTrainingArguments(output_dir="unused")  # the paper's values (see tests/training)
+    for key in ("learning_rate", "max_steps", "adam_beta1", "adam_beta2", "adam_epsilon", "weight_decay"):
+        assert getattr(args, key) == getattr(defaults, key), key
+    assert args.optim == "adamw_torch" and args.metric_for_best_model == "mean_uar"
 
 
 @pytest.mark.slow

@@ -20,6 +20,10 @@ def test_cross_entropy_hand_value_and_class_weights():
     assert weighted.item() == pytest.approx(expected, rel=1e-6)
     with pytest.raises(ValueError, match="3 class weights for 2 classes"):
         CrossEntropyLoss(class_weights=[1.0, 1.0, 1.0])(logits, labels)
+    # label smoothing 0.1 over 2 classes: target distribution (0.05, 0.95) for label 1
+    smoothed = CrossEntropyLoss(label_smoothing=0.1)(logits[:1], labels[:1])
+    expected = 0.95 * math.log(1 + math.exp(2)) + 0.05 * math.log(1 + math.exp(-2))
+    assert smoothed.item() == pytest.approx(expected, rel=1e-6)
 
 
 def test_am_softmax_hand_value():
@@ -32,6 +36,9 @@ def test_am_softmax_hand_value():
     # target 1: logits (18, 18): log 2
     assert loss(features, weight, torch.tensor([1])).item() == pytest.approx(math.log(2.0), rel=1e-5)
     torch.testing.assert_close(loss.cosine_logits(features, weight), torch.tensor([[18.0, 24.0]]))
+    # class weights (1, 3) on targets (0, 1): weighted mean of the two losses above
+    weighted = AMSoftmaxLoss(class_weights=[1.0, 3.0])(features.repeat(2, 1), weight, torch.tensor([0, 1]))
+    assert weighted.item() == pytest.approx((expected + 3.0 * math.log(2.0)) / 4.0, rel=1e-5)
 
 
 def test_am_softmax_margin_makes_loss_larger_than_plain_cosine_softmax():

@@ -47,9 +47,9 @@ def tiny_corpora():
 
 @pytest.fixture()
 def make_tiny_model():
-    """Factory of a freshly expanded tiny ExHuBERT (stable layer norm, no LayerDrop), deterministic per seed."""
+    """Factory of a freshly expanded tiny ExHuBERT (no LayerDrop), deterministic per seed; group norm on request."""
 
-    def make(seed: int = 0, **overrides):
+    def make(seed: int = 0, stable_layer_norm: bool = True, **overrides):
         import torch
         from transformers import HubertConfig, HubertModel
 
@@ -57,7 +57,7 @@ def make_tiny_model():
         from exhubert.utils import tiny_hubert_kwargs
 
         torch.manual_seed(seed)
-        source = HubertModel(HubertConfig(**tiny_hubert_kwargs(do_stable_layer_norm=True, layerdrop=0.0)))
-        return ExHubertForSequenceClassification.from_hubert(source, **overrides)
+        kwargs = tiny_hubert_kwargs(do_stable_layer_norm=stable_layer_norm, layerdrop=0.0)
+        return ExHubertForSequenceClassification.from_hubert(HubertModel(HubertConfig(**kwargs)), **overrides)
 
     return make

@@ -21,6 +21,12 @@ def test_training_curves(tmp_path):
         {"eval_a_uar": 0.3, "eval_b_uar": 0.5, "step": 2},
         {"eval_mean_uar": 0.4, "step": 2},
     ]
-    assert plot_training_curves(history, tmp_path / "curves.png").stat().st_size > 1000
+    assert plot_training_curves(history, tmp_path / "curves.png", chance=1 / 6).stat().st_size > 1000
+    import matplotlib.pyplot as plt
+
+    assert plt.imread(tmp_path / "curves.png").shape[1] > 1000  # loss and UAR side by side
+    # a run without evaluation gets the loss panel only
+    plot_training_curves(history[:2], tmp_path / "loss.png")
+    assert plt.imread(tmp_path / "loss.png").shape[1] < 800
     with pytest.raises(ValueError, match="nothing to plot"):
         plot_training_curves([{"epoch": 1}], tmp_path / "empty.png")

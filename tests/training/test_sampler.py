@@ -72,6 +72,10 @@ def test_drop_last_and_sequential():
     assert len(sampler) == 2
     assert sampler.batches(np.random.default_rng(0)) == [[0, 1, 2], [3, 4, 5]]
     assert len(CorpusBatchSampler(7, 3)) == 3
+    # a corpus smaller than one global batch yields nothing with drop_last: an error, not an endless cycle
+    for sampler_class in (RoundRobinBatchSampler, ProportionalBatchSampler):
+        with pytest.raises(ValueError, match="'tiny' has 3 examples, fewer than one global batch of 4"):
+            sampler_class(make_samplers([8, 3], batch_size=4, drop_last=True), corpus_names=["big", "tiny"])
 
 
 def test_group_by_length_buckets_similar_lengths():
