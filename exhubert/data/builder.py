@@ -358,12 +358,15 @@ def _generate_rows(shards: list[dict], max_duration: float | None, audio_format:
 def _generate(
     records: list[dict], work_dir: Path, num_proc: int, max_duration: float | None, audio_format: str
 ) -> Dataset:
-    """Decodes `records` into Arrow files in `work_dir` (sharded over `num_proc` processes), in their order."""
+    """
+    Decodes `records` into Arrow files in `work_dir`, sharded over `num_proc` processes. Shard `i` takes every
+    `shard_count`-th record from `i`, so that slow files (e.g. the resampled ones of one corpus) are spread over all
+    processes; the rows come out in shard order (callers find them by `id`).
+    """
     shard_count = min(len(records), max(num_proc, math.ceil(len(records) / 2000)))
-    size = math.ceil(len(records) / shard_count)
     shards = [
-        {"records": records[i : i + size], "skip_log": str(work_dir / f"skipped-{i // size:05d}.jsonl")}
-        for i in range(0, len(records), size)
+        {"records": records[i::shard_count], "skip_log": str(work_dir / f"skipped-{i:05d}.jsonl")}
+        for i in range(shard_count)
     ]
     return Dataset.from_generator(
         _generate_rows,

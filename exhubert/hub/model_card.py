@@ -153,6 +153,11 @@ def _expansion(config) -> dict | None:
     }
 
 
+def _format_hours(hours: float) -> str:
+    """Hours with one decimal, or two significant digits below 0.1 h so that small corpora do not read as 0.0."""
+    return f"{hours:.1f}" if hours >= 0.1 or hours == 0 else f"{hours:.2g}"
+
+
 def _corpus_rows(training_corpora: dict) -> tuple[list[dict], dict, list[str], list[str]]:
     rows, citations, languages = [], [], []
     total_examples, total_hours, hours_known = 0, 0.0, True
@@ -182,12 +187,15 @@ def _corpus_rows(training_corpora: dict) -> tuple[list[dict], dict, list[str], l
             {
                 "name": _cell(name),
                 "num_examples": f"{num_examples:,}" if num_examples is not None else "",
-                "hours": f"{hours:.1f}" if hours is not None else "",
+                "hours": _format_hours(hours) if hours is not None else "",
                 "languages": _cell(", ".join(corpus_languages)),
                 "license": _cell(info.get("license") or ""),
             }
         )
-    totals = {"num_examples": f"{total_examples:,}", "hours": f"{total_hours:.1f}" if hours_known and rows else ""}
+    totals = {
+        "num_examples": f"{total_examples:,}",
+        "hours": _format_hours(total_hours) if hours_known and rows else "",
+    }
     return rows, totals, citations, languages
 
 

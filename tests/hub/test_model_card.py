@@ -16,7 +16,7 @@ FULL_CARD_DATA = ModelCardData(
     repo_id="someone/exhubert-tiny",
     license="cc-by-nc-sa-4.0",
     datasets=["someone/emoset"],
-    training_corpora={"ravdess": {"num_examples": 1000, "hours": 1.25}, "savee": 480, "my_corpus": {"hours": 0.5}},
+    training_corpora={"ravdess": {"num_examples": 1000, "hours": 1.25}, "savee": 480, "my_corpus": {"hours": 0.013}},
     eval_results={
         "ravdess": {"uar": 0.5, "war": 0.625, "macro_f1": 0.4},
         "savee": {"uar": 0.7, "war": 0.75, "macro_f1": 0.6},
@@ -43,7 +43,7 @@ def test_card_contents(tiny_model):
     assert "| Frozen at training | original layers, convolutional feature encoder |" in text
     # Corpora with sizes and a total; unknown hours leave the total empty.
     assert "| 1,000 | 1.2 | en |" in text and "| 480 |" in text and "| **total** | 1,480 |  |" in text
-    assert "| my_corpus |  | 0.5 |" in text
+    assert "| my_corpus |  | 0.013 |" in text  # small corpora keep two significant digits
     # Per-corpus evaluation in percent and the unweighted mean.
     assert "| ravdess | 50.0 | 62.5 | 40.0 |" in text and "| **mean over corpora** | 60.0 | 68.8 | 50.0 |" in text
     assert "| `high_negative` | ravdess: angry, fearful; savee: a |" in text
